@@ -7,6 +7,7 @@ import { parsePskHex, validateIdentity } from '../../store/device-input.js';
 import type { DeviceStore } from '../../store/device-store.js';
 import { isStoreError, StoreErrorCode } from '../../store/store-error.js';
 import { formatDeviceCsv, parseDeviceCsv } from './device-csv.js';
+import { ExitCode } from './exit-codes.js';
 
 export interface DeviceCommandIo {
   readonly store: DeviceStore;
@@ -15,8 +16,6 @@ export interface DeviceCommandIo {
   readonly err: (s: string) => void;
 }
 
-export const ExitCode = { Ok: 0, Refused: 1, Usage: 2 } as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export const DEVICE_USAGE = `usage:
   eapd device add <identity> (--psk HEX | --generate) [--group G] [--allow-ap X]... [--allow-mac M]... [--disabled]
@@ -50,27 +49,27 @@ export async function runDeviceCommand(args: string[], io: DeviceCommandIo): Pro
   const [sub, ...rest] = args;
   if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
     (sub === undefined ? io.err : io.out)(DEVICE_USAGE);
-    return sub === undefined ? ExitCode.Usage : ExitCode.Ok;
+    return sub === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   const handler = HANDLERS.get(sub);
   try {
     if (handler === undefined) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}`);
     await handler(rest, io);
-    return ExitCode.Ok;
+    return ExitCode.OK;
   } catch (e) {
     if (e instanceof UsageError || isParseArgsError(e)) {
       io.err(
         `eapd device ${handler === undefined ? '' : sub + ': '}${(e as Error).message}\n${DEVICE_USAGE}`,
       );
-      return ExitCode.Usage;
+      return ExitCode.USAGE;
     }
     if (e instanceof Refusal || isStoreError(e)) {
       io.err(`eapd device ${sub}: ${e.message}\n`);
-      return ExitCode.Refused;
+      return ExitCode.FAILURE;
     }
     if (isFsError(e)) {
       io.err(`eapd device ${sub}: ${e.message}\n`);
-      return ExitCode.Refused;
+      return ExitCode.FAILURE;
     }
     throw e;
   }
