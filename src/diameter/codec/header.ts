@@ -1,0 +1,68 @@
+/** RFC 6733 §3: the 20-octet Diameter header. */
+export const HEADER_LENGTH = 20;
+export const DIAMETER_VERSION = 1;
+
+/** Command flag bits (RFC 6733 §3). */
+export const CommandFlag = {
+  R: 0x80,
+  P: 0x40,
+  E: 0x20,
+  T: 0x10,
+  /** The four low bits are reserved and must be zero. */
+  RESERVED: 0x0f,
+} as const;
+
+/** RFC 6733 §4.1: AVP header without / with the Vendor-ID field. */
+export const AVP_HEADER_LENGTH = 8;
+export const AVP_VENDOR_HEADER_LENGTH = 12;
+
+/** Offsets of the header fields (RFC 6733 §3). */
+export const HeaderOffset = {
+  VERSION: 0,
+  LENGTH: 1,
+  FLAGS: 4,
+  COMMAND_CODE: 5,
+  APPLICATION_ID: 8,
+  HOP_BY_HOP: 12,
+  END_TO_END: 16,
+} as const;
+
+/** Offsets inside an AVP header (RFC 6733 §4.1). */
+export const AvpOffset = {
+  CODE: 0,
+  FLAGS: 4,
+  LENGTH: 5,
+  VENDOR_ID: 8,
+} as const;
+
+/** Bytes of the 24-bit length fields. */
+export const UINT24_BYTES = 3;
+export const UINT24_MAX = 0xffffff;
+const ALIGN = 4;
+
+/** Length rounded up to a multiple of 4 (RFC 6733 §4: AVPs are padded to 32 bits). */
+export function pad4(n: number): number {
+  return (n + ALIGN - 1) & ~(ALIGN - 1);
+}
+
+export function readVersion(frame: Buffer): number {
+  return frame[HeaderOffset.VERSION]!;
+}
+export function readMessageLength(frame: Buffer, offset = 0): number {
+  return frame.readUIntBE(offset + HeaderOffset.LENGTH, UINT24_BYTES);
+}
+export function readCommandFlags(frame: Buffer): number {
+  return frame[HeaderOffset.FLAGS]!;
+}
+export function readCommandCode(frame: Buffer): number {
+  return frame.readUIntBE(HeaderOffset.COMMAND_CODE, UINT24_BYTES);
+}
+export function readApplicationId(frame: Buffer): number {
+  return frame.readUInt32BE(HeaderOffset.APPLICATION_ID);
+}
+export function readHopByHop(frame: Buffer): number {
+  return frame.readUInt32BE(HeaderOffset.HOP_BY_HOP);
+}
+export function readEndToEnd(frame: Buffer): number {
+  return frame.readUInt32BE(HeaderOffset.END_TO_END);
+}
