@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_DUPLICATE_TTL_MS, DuplicateCache } from '../../../../src/diameter/node/duplicate-cache.js';
+import { ManualClock } from '../../../../src/util/manual-clock.js';
+
+const HOST = 'nas.example.net';
+const answer = (n: number, fill = 1): Buffer => Buffer.alloc(n, fill);
+
+function cache(over: { maxEntries?: number; maxBytes?: number; ttlMs?: number } = {}): {
+  c: DuplicateCache;
+  clock: ManualClock;
+} {
+  const clock = new ManualClock(1_000);
+  return { c: new DuplicateCache({ clock, ...over }), clock };
+}
+
+describe('duplicate cache (RFC 6733 §5.5.4)', () => {
+  test('a first request is new and is then pending', () => {
+    const { c } = cache();
+    assert.deepEqual(c.begin(HOST, 1), { kind: 'new' });
+    assert.deepEqual(c.begin(HOST, 1), { kind: 'pending' });
+  });
+
+  test('a duplicate after the answer gets the same answer', () => {
+    const { c } = cache();
+    c.begin(HOST, 1);
+    const a = answer(20, 7);
+    assert.equal(c.complete(HOST, 1, a), true);
+    const r = c.begin(HOST, 1);
+    assert.equal(r.kind, 'answered');
+    assert.equal(r.kind === 'answered' && r.answer, a);
+  });
+
+  test('the key is the pair (Origin-Host, End-to-End id)', () => {
+    const { c } = cache();
+    c.begin(HOST, 1);
+    assert.equal(c.begin('other.example.net', 1).kind, 'new');
+    assert.equal(c.begin(HOST, 2).kind, 'new');
+  });
+
+  test('peek looks without marking', () => {
+    const { c } = cache();
+    assert.equal(c.peek(HOST, 1).kind, 'new');
+    assert.equal(c.begin(HOST, 1).kind, 'new');
+    assert.equal(c.peek(HOST, 1).kind, 'pending');
+  });
+
+  test('abandon forgets a pending request but never a stored answer', () => {
+    const { c } = cache();
+    c.begin(HOST, 1);
+    c.abandon(HOST, 1);
+    assert.equal(c.begin(HOST, 1).kind, 'new');
+    c.complete(HOST, 1, answer(4));
+    c.abandon(HOST, 1);
+    assert.equal(c.begin(HOST, 1).kind, 'answered');
+  });
+
+  test('keeps answers for 4 minutes by default, then forgets them', () => {
+    const { c, clock } = cache();
+    c.begin(HOST, 1);
+    c.complete(HOST, 1, answer(4));
+    clock.advance(DEFAULT_DUPLICATE_TTL_MS - 1);
+    assert.equal(c.peek(HOST, 1).kind, 'answered');
+    clock.advance(1);
+    assert.equal(c.peek(HOST, 1).kind, 'new');
+    assert.equal(c.size, 0);
+    assert.equal(c.bytes, 0);
+  });
+
+  test('the TTL restarts when the answer is stored', () => {
+    const { c, clock } = cache({ ttlMs: 100 });
+    c.begin(HOST, 1);
+    clock.advance(90);
+    c.complete(HOST, 1, answer(4));
+    clock.advance(90);
+    assert.equal(c.peek(HOST, 1).kind, 'answered');
+  });
+
+  test('a pending mark expires too', () => {
+    const { c, clock } = cache({ ttlMs: 100 });
+    c.begin(HOST, 1);
+    clock.advance(100);
+    assert.equal(c.begin(HOST, 1).kind, 'new');
+  });
+
+  test('evicts oldest first when max entries is reached', () => {
+    const { c } = cache({ maxEntries: 2 });
+    c.begin(HOST, 1);
+    c.begin(HOST, 2);
+    c.begin(HOST, 3);
+    assert.equal(c.size, 2);
+    assert.equal(c.evictions, 1);
+    assert.equal(c.peek(HOST, 1).kind, 'new');
+    assert.equal(c.peek(HOST, 3).kind, 'pending');
+  });
+
+  test('evicts oldest first when max bytes is reached', () => {
+    const { c } = cache({ maxBytes: 100 });
+    c.complete(HOST, 1, answer(40));
+    c.complete(HOST, 2, answer(40));
+    c.complete(HOST, 3, answer(40));
+    assert.equal(c.bytes, 80);
+    assert.equal(c.peek(HOST, 1).kind, 'new');
+    assert.equal(c.peek(HOST, 2).kind, 'answered');
+  });
+
+  test('an answer larger than max bytes is not stored', () => {
+    const { c } = cache({ maxBytes: 10 });
+    c.begin(HOST, 1);
+    assert.equal(c.complete(HOST, 1, answer(11)), false);
+    assert.equal(c.peek(HOST, 1).kind, 'new');
+    assert.equal(c.bytes, 0);
+  });
+
+  test('refuses bounds that are not positive integers', () => {
+    assert.throws(() => new DuplicateCache({ maxEntries: 0 }), RangeError);
+    assert.throws(() => new DuplicateCache({ maxBytes: 1.5 }), RangeError);
+    assert.throws(() => new DuplicateCache({ ttlMs: -1 }), RangeError);
+  });
+
+  test('never exceeds its bounds and its byte count stays exact, whatever the operations', () => {
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('begin' as const), id: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({
+        k: fc.constant('complete' as const),
+        id: fc.integer({ min: 0, max: 30 }),
+        size: fc.integer({ min: 0, max: 70 }),
+      }),
+      fc.record({ k: fc.constant('abandon' as const), id: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 50 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const { c, clock } = cache({ maxEntries: 8, maxBytes: 200, ttlMs: 120 });
+        for (const o of ops) {
+          if (o.k === 'begin') c.begin(HOST, o.id);
+          else if (o.k === 'complete') c.complete(HOST, o.id, answer(o.size));
+          else if (o.k === 'abandon') c.abandon(HOST, o.id);
+          else clock.advance(o.ms);
+          if (c.size > 8 || c.bytes > 200 || c.bytes < 0) return false;
+        }
+        let sum = 0;
+        for (let id = 0; id <= 30; id++) {
+          const r = c.peek(HOST, id);
+          if (r.kind === 'answered') sum += r.answer.length;
+        }
+        return sum === c.bytes;
+      }),
+    );
+  });
+});
