@@ -1,0 +1,106 @@
+// The UDP listener of the RADIUS authentication front (RFC 2865 §3: one request per datagram,
+// the response goes back to the request's source address and port). All protocol logic lives
+// in RadiusRequestHandler; this file owns the socket and the sweep timer.
+//
+// Events: see ./events.ts — channels eapd:radius:request, eapd:radius:response,
+// eapd:radius:drop, eapd:radius:conversation, eapd:radius:socket-error.
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { ClientTable, type RadiusClientConfig } from './client-table.js';
+import { publishSocketError } from './events.js';
+import { RadiusRequestHandler, type RequestHandlerOptions } from './request-handler.js';
+
+/** IANA port for RADIUS authentication (RFC 2865 §3). */
+export const RADIUS_AUTH_PORT = 1812;
+const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
+
+export interface RadiusListenOptions {
+  /** An IPv4 or IPv6 address; "::" listens on both families unless ipv6Only. */
+  readonly address: string;
+  /** 1812 by default; 0 picks a free port (tests). */
+  readonly port?: number;
+  readonly ipv6Only?: boolean;
+}
+
+export interface RadiusServerOptions extends Omit<RequestHandlerOptions, 'clients'> {
+  readonly listen: RadiusListenOptions;
+  readonly clients: readonly RadiusClientConfig[];
+  /** How often idle conversations and old cached responses are swept. */
+  readonly sweepIntervalMs?: number;
+}
+
+export interface RadiusBoundAddress {
+  readonly address: string;
+  readonly port: number;
+  readonly family: string;
+}
+
+export class RadiusServer {
+  readonly #options: RadiusServerOptions;
+  readonly #handler: RadiusRequestHandler;
+  #socket: Socket | undefined;
+  #sweep: NodeJS.Timeout | undefined;
+
+  /** Throws on a bad client entry (see ClientTable). */
+  constructor(options: RadiusServerOptions) {
+    this.#options = options;
+    this.#handler = new RadiusRequestHandler({ ...options, clients: new ClientTable(options.clients) });
+  }
+
+  get handler(): RadiusRequestHandler {
+    return this.#handler;
+  }
+
+  /** Binds the socket; resolves with the bound address, rejects if binding fails. */
+  start(): Promise<RadiusBoundAddress> {
+    if (this.#socket !== undefined) return Promise.reject(new Error('RADIUS server already started'));
+    const { address, port = RADIUS_AUTH_PORT, ipv6Only = false } = this.#options.listen;
+    const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only });
+    this.#socket = socket;
+    return new Promise((resolve, reject) => {
+      const onBindError = (error: Error): void => {
+        this.#socket = undefined;
+        socket.close();
+        reject(error);
+      };
+      socket.once('error', onBindError);
+      socket.on('message', (datagram, remote) =>
+        this.#onMessage(socket, datagram, remote.address, remote.port),
+      );
+      socket.bind({ address, port, exclusive: true }, () => {
+        socket.off('error', onBindError);
+        socket.on('error', (error) => publishSocketError({ error }));
+        this.#sweep = setInterval(
+          () => this.#handler.sweep(),
+          this.#options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+        );
+        this.#sweep.unref();
+        const bound = socket.address();
+        resolve({ address: bound.address, port: bound.port, family: bound.family });
+      });
+    });
+  }
+
+  /** Closes the socket and ends every conversation. */
+  async stop(): Promise<void> {
+    if (this.#sweep !== undefined) clearInterval(this.#sweep);
+    this.#sweep = undefined;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#handler.close();
+    if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  #onMessage(socket: Socket, datagram: Buffer, address: string, port: number): void {
+    void this.#handler.handle(datagram, { address, port }).then(
+      (response) => {
+        if (response === undefined || this.#socket !== socket) return;
+        socket.send(response, port, address, (error) => {
+          if (error) publishSocketError({ error, address, port });
+        });
+      },
+      (error: unknown) =>
+        publishSocketError({ error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { RadiusAttr, RadiusCode } from '../../../src/radius/constants.js';
+import { RadiusChannel, type RadiusDropEvent } from '../../../src/radius/events.js';
+import { RadiusServer } from '../../../src/radius/server.js';
+import {
+  accessRequest,
+  collect,
+  FakeBackend,
+  identityResponse,
+  pskResponse,
+  readResponse,
+  SECRET,
+  twoRoundScript,
+  type SentRequest,
+} from './fixtures.js';
+
+const NO_ANSWER_MS = 300;
+
+/** Sends a datagram and waits for one answer, or undefined after NO_ANSWER_MS. */
+async function exchange(
+  client: Socket,
+  request: SentRequest,
+  port: number,
+  host: string,
+): Promise<Buffer | undefined> {
+  const answer = new Promise<Buffer | undefined>((resolve) => {
+    const timer = setTimeout(() => {
+      client.off('message', onMessage);
+      resolve(undefined);
+    }, NO_ANSWER_MS);
+    const onMessage = (msg: Buffer): void => {
+      clearTimeout(timer);
+      resolve(msg);
+    };
+    client.once('message', onMessage);
+  });
+  client.send(request.datagram, port, host);
+  return answer;
+}
+
+async function clientSocket(type: 'udp4' | 'udp6', address: string): Promise<Socket> {
+  const socket = createSocket(type);
+  socket.bind(0, address);
+  await once(socket, 'listening');
+  return socket;
+}
+
+describe('RadiusServer over UDP', () => {
+  for (const [family, host, type, clientAddress] of [
+    ['IPv4', '127.0.0.1', 'udp4', '127.0.0.1/32'],
+    ['IPv6', '::1', 'udp6', '::1'],
+  ] as const) {
+    test(`runs a whole EAP conversation with a NAS on ${family} loopback`, async () => {
+      const backend = new FakeBackend(twoRoundScript());
+      const server = new RadiusServer({
+        listen: { address: host, port: 0 },
+        clients: [{ name: 'lo', address: clientAddress, secret: SECRET.toString() }],
+        backend,
+      });
+      const bound = await server.start();
+      assert.equal(bound.family, family);
+      const client = await clientSocket(type, host);
+      try {
+        const first = accessRequest({ identifier: 1, eap: identityResponse(1, 'sensor-0001@iot.example') });
+        const challenge = readResponse(await exchange(client, first, bound.port, host), first);
+        assert.equal(challenge.code, RadiusCode.AccessChallenge);
+        const state = Buffer.from(challenge.get(RadiusAttr.State)!);
+        const second = accessRequest({ identifier: 2, eap: pskResponse(2), state });
+        const accept = readResponse(await exchange(client, second, bound.port, host), second);
+        assert.equal(accept.code, RadiusCode.AccessAccept);
+        assert.deepEqual(backend.closed, ['success']);
+      } finally {
+        client.close();
+        await server.stop();
+      }
+    });
+  }
+
+  test('stays silent to an unknown client and reports the drop', async () => {
+    const backend = new FakeBackend(twoRoundScript());
+    const server = new RadiusServer({
+      listen: { address: '127.0.0.1', port: 0 },
+      clients: [{ name: 'elsewhere', address: '10.0.0.0/8', secret: SECRET.toString() }],
+      backend,
+    });
+    const bound = await server.start();
+    const client = await clientSocket('udp4', '127.0.0.1');
+    try {
+      const request = accessRequest({ identifier: 1, eap: identityResponse(1, 'x') });
+      const drops = await collect<RadiusDropEvent>(RadiusChannel.Drop, async () => {
+        assert.equal(await exchange(client, request, bound.port, '127.0.0.1'), undefined);
+      });
+      assert.deepEqual(
+        drops.map((d) => [d.reason, d.address, d.port]),
+        [['unknown-client', '127.0.0.1', client.address().port]],
+      );
+      assert.equal(backend.opened.length, 0);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  });
+
+  test('ends open conversations on stop and refuses a second start', async () => {
+    const backend = new FakeBackend(twoRoundScript());
+    const server = new RadiusServer({
+      listen: { address: '127.0.0.1', port: 0 },
+      clients: [{ name: 'lo', address: '127.0.0.1', secret: SECRET.toString() }],
+      backend,
+    });
+    const bound = await server.start();
+    await assert.rejects(server.start());
+    const client = await clientSocket('udp4', '127.0.0.1');
+    const request = accessRequest({ identifier: 1, eap: identityResponse(1, 'x') });
+    readResponse(await exchange(client, request, bound.port, '127.0.0.1'), request);
+    client.close();
+    await server.stop();
+    assert.deepEqual(backend.closed, ['shutdown']);
+  });
+
+  test('rejects start when the port is taken', async () => {
+    const holder = await clientSocket('udp4', '127.0.0.1');
+    const server = new RadiusServer({
+      listen: { address: '127.0.0.1', port: holder.address().port },
+      clients: [],
+      backend: new FakeBackend(twoRoundScript()),
+    });
+    try {
+      await assert.rejects(server.start(), /EADDRINUSE/);
+    } finally {
+      holder.close();
+      await server.stop();
+    }
+  });
+});
