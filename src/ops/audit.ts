@@ -1,0 +1,93 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { appChannels, type AuthResultEvent } from '../app/events.js';
+import type { Logger } from './logging.js';
+
+/** The audit record of one finished authentication. Built field by field: nothing else is copied. */
+export interface AuditRecord {
+  readonly event: 'authentication';
+  readonly identity: string | null;
+  readonly result: string;
+  readonly reason: string;
+  readonly method: string;
+  readonly transport: string;
+  /** Diameter peer Origin-Host or RADIUS client name. */
+  readonly nas: string | null;
+  /** Called-Station-Id: the access point (BSSID[:SSID]). */
+  readonly ap: string | null;
+  /** Calling-Station-Id: the device MAC address. */
+  readonly mac: string | null;
+  readonly rounds: number | null;
+  readonly durationSeconds: number | null;
+  readonly detail?: string;
+}
+
+export interface AuditLog {
+  /** Stops listening. Idempotent. */
+  close(): void;
+}
+
+/** Longest value copied into an audit line (RFC 2865 §5: attribute values are ≤ 253 octets). */
+const MAX_FIELD_LENGTH = 253;
+/** C0/C1 controls and DEL: kept out of log lines so that a crafted identity cannot forge lines. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+function text(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  return v.replace(CONTROL, '\uFFFD').slice(0, MAX_FIELD_LENGTH);
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Maps an auth-result event to its audit record. Only the listed fields are read, so a key that a
+ * publisher put on the event by mistake never reaches the log.
+ */
+export function auditRecord(message: unknown): AuditRecord {
+  const e = (typeof message === 'object' && message !== null ? message : {}) as {
+    readonly [K in keyof AuthResultEvent]?: unknown;
+  };
+  const detail = text(e.detail);
+  return {
+    event: 'authentication',
+    identity: text(e.identity),
+    result: text(e.result) ?? 'unknown',
+    reason: text(e.reason) ?? 'unknown',
+    method: text(e.method) ?? 'unknown',
+    transport: text(e.transport) ?? 'unknown',
+    nas: text(e.nas),
+    ap: text(e.calledStationId),
+    mac: text(e.callingStationId),
+    rounds: num(e.rounds),
+    durationSeconds: num(e.durationSeconds),
+    ...(detail === null ? {} : { detail }),
+  };
+}
+
+/**
+ * Writes one JSON audit line per finished authentication (`eapd:auth:result`, both fronts)
+ * through a child logger tagged `{ audit: true }`, so log shippers can route audit lines apart.
+ */
+export function createAuditLog(logger: Logger): AuditLog {
+  const audit = logger.child({ audit: true });
+  const onResult = (message: unknown): void => {
+    try {
+      const record = auditRecord(message);
+      audit.info('authentication', { ...record });
+    } catch {
+      /* never let logging break the protocol path */
+    }
+  };
+  const name = appChannels.authResult.name as string;
+  subscribe(name, onResult);
+  let closed = false;
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe(name, onResult);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import type { AuthResultEvent, RedirectEvent } from '../../app/events.js';
+import type {
+  DiameterAnswerEvent,
+  DiameterDecodeErrorEvent,
+  DiameterMessageEvent,
+  DiameterPeerRefusedEvent,
+  DiameterPeerStateEvent,
+  DiameterWatchdogEvent,
+} from '../../diameter/events.js';
+import type { RadiusDropEvent, RadiusRequestEvent, RadiusResponseEvent } from '../../radius/events.js';
+import type { StoreOperationEvent } from '../../store/events.js';
+import {
+  AUTH_RESULTS,
+  AUTH_TRANSPORTS,
+  DIAMETER_COMMANDS,
+  OTHER_LABEL,
+  PEER_STATES,
+  RADIUS_CODE_NAMES,
+  RESULT_CODE_MAX,
+  RESULT_CODE_MIN,
+} from './known-labels.js';
+import type { Labels } from './labels.js';
+import type { MetricSet } from './metric-set.js';
+
+/** Events arrive as `unknown` from diagnostics_channel: read fields defensively. */
+type Loose<T> = { readonly [K in keyof T]?: unknown };
+
+const ANSWER_OF = new Map<string, string>(DIAMETER_COMMANDS.map(([req, ans]) => [req, ans]));
+const REQUEST_OF = new Map<string, string>(DIAMETER_COMMANDS.map(([req, ans]) => [ans, req]));
+
+function oneOf<T extends string>(values: readonly T[], raw: unknown): T | typeof OTHER_LABEL {
+  return (values as readonly unknown[]).includes(raw) ? (raw as T) : OTHER_LABEL;
+}
+
+function nonNegative(raw: unknown): number | undefined {
+  return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? raw : undefined;
+}
+
+/** RFC 6733 §7.1 Result-Code as a label: the number, or `other` when it is not one. */
+export function resultCodeLabel(raw: unknown): string {
+  return typeof raw === 'number' && Number.isInteger(raw) && raw >= RESULT_CODE_MIN && raw <= RESULT_CODE_MAX
+    ? String(raw)
+    : OTHER_LABEL;
+}
+
+export function radiusCodeLabel(raw: unknown): string {
+  return typeof raw === 'number' ? (RADIUS_CODE_NAMES[raw] ?? OTHER_LABEL) : OTHER_LABEL;
+}
+
+/**
+ * One handler per channel: each maps an event to metric updates using only bounded labels. The
+ * audit-only fields of an event (identity, MAC, addresses) are never read here.
+ */
+export function createEventHandlers(m: MetricSet, labels: Labels) {
+  return {
+    authResult(message: unknown): void {
+      const e = message as Loose<AuthResultEvent>;
+      const result = oneOf(AUTH_RESULTS, e.result);
+      m.authentications.inc({
+        method: labels.method.value(e.method),
+        result,
+        transport: oneOf(AUTH_TRANSPORTS, e.transport),
+      });
+      const duration = nonNegative(e.durationSeconds);
+      if (duration !== undefined) m.authenticationDuration.observe({ result }, duration);
+      const rounds = nonNegative(e.rounds);
+      if (rounds !== undefined) m.rounds.observe({ result }, rounds);
+      if (result !== 'success') m.pskFailures.inc({ reason: labels.failureReason.value(e.reason) });
+    },
+
+    redirect(message: unknown): void {
+      const e = message as Loose<RedirectEvent>;
+      m.redirects.inc({
+        rule: labels.redirectRule.value(e.rule),
+        usage: labels.redirectUsage.value(e.usage),
+      });
+    },
+
+    message(message: unknown): void {
+      const e = message as Loose<DiameterMessageEvent>;
+      m.diameterMessages.inc({
+        peer: labels.peer.value(e.peer),
+        direction: oneOf(['in', 'out'], e.direction),
+        command: labels.command.value(e.command),
+        type: oneOf(['request', 'answer'], e.type),
+      });
+    },
+
+    answer(message: unknown): void {
+      const e = message as Loose<DiameterAnswerEvent>;
+      const command = labels.command.value(e.command);
+      // Publishers may name the request (DER) or the answer (DEA): count under the answer name,
+      // time under the request name.
+      m.diameterAnswers.inc({
+        command: ANSWER_OF.get(command) ?? command,
+        result_code: resultCodeLabel(e.resultCode),
+      });
+      const duration = nonNegative(e.durationSeconds);
+      if (duration !== undefined)
+        m.diameterRequestDuration.observe({ command: REQUEST_OF.get(command) ?? command }, duration);
+    },
+
+    peerState(message: unknown): void {
+      const e = message as Loose<DiameterPeerStateEvent>;
+      const peer = labels.peer.value(e.peer);
+      const current = labels.peerState.value(e.state);
+      for (const state of PEER_STATES) m.peerState.set({ peer, state }, state === current ? 1 : 0);
+      m.peerUp.set({ peer }, e.up === true ? 1 : 0);
+    },
+
+    watchdog(message: unknown): void {
+      const e = message as Loose<DiameterWatchdogEvent>;
+      m.watchdogTransitions.inc({
+        from: labels.watchdogState.value(e.from),
+        to: labels.watchdogState.value(e.to),
+      });
+    },
+
+    decodeError(message: unknown): void {
+      const e = message as Loose<DiameterDecodeErrorEvent>;
+      m.decodeErrors.inc({ reason: labels.decodeReason.value(e.reason) });
+    },
+
+    duplicate(): void {
+      m.duplicates.inc();
+    },
+
+    peerRefused(message: unknown): void {
+      const e = message as Loose<DiameterPeerRefusedEvent>;
+      m.peersRefused.inc({
+        reason: labels.refusedReason.value(e.reason),
+        transport: labels.transport.value(e.transport),
+      });
+    },
+
+    radiusRequest(message: unknown): void {
+      const e = message as Loose<RadiusRequestEvent>;
+      m.radiusRequests.inc({ client: labels.radiusClient.value(e.client), code: radiusCodeLabel(e.code) });
+    },
+
+    radiusResponse(message: unknown): void {
+      const e = message as Loose<RadiusResponseEvent>;
+      m.radiusResponses.inc({ client: labels.radiusClient.value(e.client), code: radiusCodeLabel(e.code) });
+    },
+
+    radiusDrop(message: unknown): void {
+      const e = message as Loose<RadiusDropEvent>;
+      m.radiusDropped.inc({ reason: labels.radiusDropReason.value(e.reason) });
+    },
+
+    storeOperation(message: unknown): void {
+      const e = message as Loose<StoreOperationEvent>;
+      const duration = nonNegative(e.durationSeconds);
+      const labelSet = {
+        operation: labels.storeOperation.value(e.operation),
+        result: e.ok === true ? 'ok' : 'error',
+      };
+      if (duration !== undefined) m.storeDuration.observe(labelSet, duration);
+    },
+  };
+}
+
+export type EventHandlers = ReturnType<typeof createEventHandlers>;
