@@ -66,6 +66,9 @@ export interface TransportListener {
 /** A way to reach and accept Diameter peers: TCP, TLS or SCTP. */
 export interface Transport {
   readonly kind: TransportKind;
-  listen(options: ListenOptions, onConnection: (connection: TransportConnection) => void): Promise<TransportListener>;
+  listen(
+    options: ListenOptions,
+    onConnection: (connection: TransportConnection) => void,
+  ): Promise<TransportListener>;
   connect(options: ConnectOptions): Promise<TransportConnection>;
 }

@@ -1,0 +1,16 @@
+{
+  "targets": [
+    {
+      "target_name": "sctp_kernel",
+      "sources": ["src/sctp_kernel.c", "src/napi_util.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    },
+    {
+      "target_name": "raw_ip",
+      "sources": ["src/raw_ip.c", "src/napi_util.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
