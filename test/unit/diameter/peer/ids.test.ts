@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EndToEndIds, HopByHopIds } from '../../../../src/diameter/node/ids.js';
+import { EndToEndIds, HopByHopIds } from '../../../../src/diameter/peer/ids.js';
 import { ManualClock } from '../../../../src/util/manual-clock.js';
 import { cryptoRandom, sequenceRandom } from '../../../../src/util/random.js';
 
