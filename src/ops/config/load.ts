@@ -4,8 +4,8 @@ import { customFormats, schema } from './schema.js';
 
 convict.addFormats(customFormats);
 
-function makeConfig() {
-  return convict(schema, { args: [] });
+function makeConfig(env: NodeJS.ProcessEnv) {
+  return convict(schema, { env, args: [] });
 }
 
 /** The validated configuration, typed from the schema. */
@@ -58,7 +58,7 @@ export interface LoadOptions {
 
 /** Defaults < config file < environment < overrides; strict: unknown keys are errors. */
 export function loadConfig(options: LoadOptions = {}): Config {
-  const config = convict(schema, { env: options.env ?? process.env, args: [] });
+  const config = makeConfig(options.env ?? process.env);
   if (options.file !== undefined) {
     let text: string;
     try {
