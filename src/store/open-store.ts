@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   keyFileExists,
   loadMasterKeyFile,
@@ -52,6 +54,10 @@ export async function openStore(options: OpenStoreOptions): Promise<DeviceStore>
       StoreErrorCode.StoreNotImplemented,
       'the PostgreSQL store is not implemented yet: use sqlite:PATH',
     );
+  }
+  if (location.path !== ':memory:') {
+    // First start with the default config: create the data directory, private to us.
+    mkdirSync(dirname(location.path), { recursive: true, mode: 0o700 });
   }
   const keyFile = options.masterKeyFile;
   const existing = keyFileExists(keyFile) ? loadMasterKeyFile(keyFile) : undefined;
