@@ -42,6 +42,47 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'routing: served realms, redirect rules and targets, routing audit trail',
+    statements: [
+      `CREATE TABLE served_realms (
+        realm TEXT NOT NULL PRIMARY KEY,
+        source TEXT NOT NULL DEFAULT 'operator' CHECK (source IN ('operator', 'config')),
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE redirect_rules (
+        name TEXT NOT NULL PRIMARY KEY,
+        priority INTEGER NOT NULL,
+        realm TEXT,
+        realm_from TEXT,
+        device_group TEXT,
+        identity_glob TEXT,
+        calling_station_glob TEXT,
+        called_station_glob TEXT,
+        host_usage INTEGER NOT NULL,
+        max_cache_time INTEGER NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        source TEXT NOT NULL DEFAULT 'operator' CHECK (source IN ('operator', 'config')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE redirect_targets (
+        rule_name TEXT NOT NULL REFERENCES redirect_rules (name) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        uri TEXT NOT NULL,
+        PRIMARY KEY (rule_name, position)
+      )`,
+      `CREATE TABLE routing_audit (
+        seq INTEGER NOT NULL PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -32,12 +32,21 @@ describe('SQLite device store: schema and durability', () => {
     await store.close();
     const db = raw(p.db);
     const versions = db.prepare('SELECT version FROM schema_migrations').pluck().all();
-    assert.deepEqual(versions, [LATEST_SCHEMA_VERSION]);
+    assert.deepEqual(versions, Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    assert.deepEqual(tables, ['device_allowed_aps', 'device_allowed_macs', 'devices', 'schema_migrations']);
+    assert.deepEqual(tables, [
+      'device_allowed_aps',
+      'device_allowed_macs',
+      'devices',
+      'redirect_rules',
+      'redirect_targets',
+      'routing_audit',
+      'schema_migrations',
+      'served_realms',
+    ]);
     db.close();
   });
 

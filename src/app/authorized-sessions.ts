@@ -1,0 +1,88 @@
+/**
+ * Diameter sessions after a successful authentication (RFC 6733 §8: the server's view of an
+ * authorization session with Auth-Session-State STATE_MAINTAINED). What ASR/RAR need to reach
+ * the NAS: its Origin-Host/Realm (Destination-Host/Realm of our request) and the connected peer
+ * that relayed the DER (the hop to send through).
+ */
+export interface AuthorizedSession {
+  readonly sessionId: string;
+  /** The authenticated identity (EAP-PSK ID_P). */
+  readonly identity: string;
+  /** The DER's Origin-Host: the NAS (or RADIUS gateway) that holds the session. */
+  readonly nasHost: string;
+  /** The DER's Origin-Realm. */
+  readonly nasRealm: string;
+  /** The connected peer the DER arrived from (ctx.peer.originHost): where ASR/RAR are sent. */
+  readonly viaPeer: string;
+  /** Wall-clock ms when the session was authorized. */
+  readonly since: number;
+}
+
+/**
+ * A bounded table Session-Id → AuthorizedSession with an index by identity. At the bound the
+ * oldest session is forgotten (no ASR is sent for it: the NAS still ends it with an STR, which
+ * then gets 5002). A re-authentication under the same Session-Id replaces the entry.
+ */
+export class AuthorizedSessions {
+  readonly #max: number;
+  readonly #bySession = new Map<string, AuthorizedSession>();
+  readonly #byIdentity = new Map<string, Set<string>>();
+
+  constructor(maxEntries: number) {
+    if (!Number.isInteger(maxEntries) || maxEntries <= 0)
+      throw new RangeError(`AuthorizedSessions needs a positive bound, got ${maxEntries}`);
+    this.#max = maxEntries;
+  }
+
+  get size(): number {
+    return this.#bySession.size;
+  }
+
+  add(session: AuthorizedSession): void {
+    this.remove(session.sessionId);
+    if (this.#bySession.size >= this.#max) {
+      const oldest = this.#bySession.keys().next();
+      if (oldest.done !== true) this.remove(oldest.value);
+    }
+    this.#bySession.set(session.sessionId, session);
+    let ids = this.#byIdentity.get(session.identity);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#byIdentity.set(session.identity, ids);
+    }
+    ids.add(session.sessionId);
+  }
+
+  get(sessionId: string): AuthorizedSession | undefined {
+    return this.#bySession.get(sessionId);
+  }
+
+  /** Every session of one identity, oldest first. */
+  byIdentity(identity: string): AuthorizedSession[] {
+    const ids = this.#byIdentity.get(identity);
+    if (ids === undefined) return [];
+    const out: AuthorizedSession[] = [];
+    for (const id of ids) {
+      const s = this.#bySession.get(id);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+
+  /** Removes one session; false when unknown. */
+  remove(sessionId: string): boolean {
+    const s = this.#bySession.get(sessionId);
+    if (s === undefined) return false;
+    this.#bySession.delete(sessionId);
+    const ids = this.#byIdentity.get(s.identity);
+    ids?.delete(sessionId);
+    if (ids !== undefined && ids.size === 0) this.#byIdentity.delete(s.identity);
+    return true;
+  }
+
+  /** A Session-Id in the table, else every session of that identity. */
+  resolve(sessionIdOrIdentity: string): AuthorizedSession[] {
+    const s = this.#bySession.get(sessionIdOrIdentity);
+    return s !== undefined ? [s] : this.byIdentity(sessionIdOrIdentity);
+  }
+}
