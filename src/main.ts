@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ApplicationId, DisconnectCause } from './diameter/dict/constants.gen.js';
+import { ApplicationId, AuthSessionState, DisconnectCause } from './diameter/dict/constants.gen.js';
 import { loadDefaultDictionaries } from './diameter/dict/index.js';
 import { DiameterNode } from './diameter/node/node.js';
 import type { Transport, TransportListener } from './diameter/transport/transport.js';
@@ -9,6 +9,25 @@ import { TcpTransport } from './diameter/transport/tcp.js';
 import { TlsTransport } from './diameter/transport/tls.js';
 import { parseSctpBackend, selectSctpBackend } from './diameter/transport/sctp/select-backend.js';
 import { openStore } from './store/open-store.js';
+import { openRoutingStore } from './store/routing/open-routing-store.js';
+import type { RoutingStore } from './store/routing/routing-store.js';
+import { parseRuleJson } from './store/routing/rule-json.js';
+import { createDeviceLookup } from './app/device-lookup.js';
+import { EapApplication, type AuthSessionStateValue } from './app/eap-application.js';
+import { createRadiusBackend } from './app/radius-backend.js';
+import { createRedirectAgentHandler } from './app/redirect-agent.js';
+import { createRedirectHook } from './app/redirect/create-redirect-hook.js';
+import { SessionControl } from './app/session-control.js';
+import { RadiusServer } from './radius/server.js';
+import { monotonicClock } from './util/clock.js';
+import { registerRoutesApi } from './ops/admin/routes-api.js';
+import { AdminHttpError } from './ops/admin/admin-error.js';
+import { SESSIONS_ACTIVE } from './ops/metrics/create-metrics.js';
+import { runRouteCommand } from './ops/cli/route-command.js';
+import { runGroupCommand } from './ops/cli/group-command.js';
+import { runRealmCommand } from './ops/cli/realm-command.js';
+import { runSimulateCommand } from './ops/cli/simulate-command.js';
+import { runSessionCommand } from './ops/cli/session-command.js';
 import type { DeviceStore } from './store/device-store.js';
 import { createAdminServer, type AdminServer } from './ops/admin/admin-server.js';
 import { createAuditLog, type AuditLog } from './ops/audit.js';
@@ -26,11 +45,23 @@ import { eapdVersion, firmwareRevision, packageRoot } from './ops/version.js';
 export interface RunningEapd {
   readonly node: DiameterNode;
   readonly store: DeviceStore;
+  readonly routing: RoutingStore;
   readonly metrics: Metrics;
   readonly admin: AdminServer;
   readonly diameterPort: number;
   readonly adminPort: number;
+  readonly radiusPort: number | undefined;
+  /** SIGHUP: reload config routes and TLS certificates. */
+  reload(config: Config): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The config file's redirect rules and realms into the routing store (start and SIGHUP). */
+async function applyConfigRouting(routing: RoutingStore, config: Config): Promise<void> {
+  await routing.replaceConfigRouting(
+    { realms: config.redirect.realms, rules: config.redirect.rules.map((r, i) => parseRuleJson(r, `redirect.rules[${i}]: `)) },
+    'config',
+  );
 }
 
 /**
@@ -45,6 +76,17 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     known: { peers: config.diameter.peers.map((p) => p.originHost), radiusClients: config.radius.clients.map((c) => c.name) },
   });
   const audit: AuditLog = createAuditLog(logger);
+  const routing = await openRoutingStore({ url: config.store.url, logger: logger.child({ component: 'routing' }) });
+  await applyConfigRouting(routing, config);
+  const redirect = createRedirectHook({
+    routing,
+    ...(config.redirect.agentMode ? {} : { devices: store }),
+    clock: monotonicClock,
+    logger: logger.child({ component: 'redirect' }),
+  });
+  const agentMode = config.redirect.agentMode;
+  const serverId = config.eap.serverId === '' ? config.node.originHost : config.eap.serverId;
+  const lookupFor = createDeviceLookup({ store, keyCacheSize: 100_000 });
   const tcp = new TcpTransport({ logger: logger.child({ component: 'tcp' }) });
   const connectors = new Map<string, Transport>([['tcp', tcp]]);
   let tls: TlsTransport | undefined;
@@ -67,7 +109,8 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
       vendorId: config.node.vendorId,
       productName: config.node.productName,
       firmwareRevision: firmwareRevision(version),
-      authApplicationIds: [ApplicationId.DiameterEAP],
+      // A pure redirect agent advertises Relay (RFC 6733 §2.8); eapd otherwise offers Diameter EAP.
+      authApplicationIds: [agentMode ? ApplicationId.Relay : ApplicationId.DiameterEAP],
       acctApplicationIds: [],
     },
     dictionary: loadDefaultDictionaries(fileURLToPath(new URL('dictionaries', packageRoot()))),
@@ -83,6 +126,43 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     connectors,
   });
 
+  let app: EapApplication | undefined;
+  if (agentMode) {
+    node.register(ApplicationId.DiameterEAP, createRedirectAgentHandler({ originHost: config.node.originHost, originRealm: config.node.originRealm, redirect }));
+    logger.info('redirect agent mode: every DER is answered from the redirect rules; no EAP state is kept');
+  } else {
+    app = new EapApplication({
+      originHost: config.node.originHost,
+      originRealm: config.node.originRealm,
+      servedRealms: config.node.servedRealms,
+      runtimeRealms: () => redirect.servedRealms(),
+      serverId,
+      lookupFor,
+      multiRoundTimeoutSeconds: config.eap.multiRoundTimeoutSeconds,
+      maxSessions: config.eap.maxSessions,
+      authSessionState: AuthSessionState[config.eap.authSessionState as keyof typeof AuthSessionState] as AuthSessionStateValue,
+      sessionTimeoutSeconds: config.eap.sessionTimeoutSeconds,
+      authorizationLifetimeSeconds: config.eap.authorizationLifetimeSeconds,
+      redirect,
+    });
+    for (const [id, handler] of app.handlers) node.register(id, handler);
+    app.startSweeper();
+    const conversations = app;
+    metrics.registerGauge(SESSIONS_ACTIVE, () => conversations.conversationCount);
+  }
+  const sessionControl =
+    app === undefined
+      ? undefined
+      : new SessionControl({
+          sender: {
+            request: (via, frame, timeoutMs) => node.request(via, frame, timeoutMs),
+            nextEndToEnd: () => node.nextEndToEnd(),
+            originHost: config.node.originHost,
+            originRealm: config.node.originRealm,
+          },
+          sessions: app.sessions,
+        });
+
   const listeners: TransportListener[] = [];
   listeners.push(await node.listen(tcp, config.diameter.host, config.diameter.port));
   if (tls) listeners.push(await node.listen(tls, config.diameter.host, config.diameter.tls.port));
@@ -93,6 +173,27 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   }
   for (const l of listeners) logger.info('diameter listening', { transport: l.kind, host: l.address.host, port: l.address.port });
   node.start();
+
+  let radius: RadiusServer | undefined;
+  let radiusPort: number | undefined;
+  const radiusClients = [...config.radius.clients];
+  if (config.radius.secret !== '') {
+    radiusClients.push({ name: 'loopback', address: '127.0.0.1/32', secret: config.radius.secret });
+    radiusClients.push({ name: 'loopback', address: '::1/128', secret: config.radius.secret });
+  }
+  if (config.radius.enabled && !agentMode && radiusClients.length > 0) {
+    radius = new RadiusServer({
+      listen: { address: config.radius.host, port: config.radius.port },
+      clients: radiusClients,
+      backend: createRadiusBackend({ serverId, lookupFor }),
+      challengeTimeoutSeconds: config.eap.multiRoundTimeoutSeconds,
+    });
+    const bound = await radius.start();
+    radiusPort = bound.port;
+    logger.info('radius listening', { host: bound.address, port: bound.port, clients: [...new Set(radiusClients.map((c) => c.name))] });
+  } else if (config.radius.enabled && !agentMode) {
+    logger.info('radius front not started: no RADIUS client configured (set radius.clients or EAPD_RADIUS_SECRET)');
+  }
 
   const admin = createAdminServer({
     host: config.admin.host,
@@ -107,6 +208,19 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   });
   admin.addReadinessCheck('listeners up', () => listeners.length > 0);
   admin.route('GET', '/api/peers', () => ({ status: 200, body: { peers: node.peers() } }));
+  registerRoutesApi(admin, { routing, devices: store });
+  const sessionRoute = (kind: 'abort' | 'reauth') => async (req: { body: unknown }) => {
+    if (!sessionControl) throw new AdminHttpError(409, 'EAPD_NO_SESSIONS', 'a redirect agent keeps no sessions');
+    const body = req.body as { session?: unknown; identity?: unknown } | undefined;
+    const target = typeof body?.session === 'string' ? body.session : typeof body?.identity === 'string' ? body.identity : undefined;
+    if (target === undefined) throw new AdminHttpError(400, 'EAPD_BAD_REQUEST', 'body must be {"identity": "..."} or {"session": "..."}');
+    const outcomes = kind === 'abort' ? await sessionControl.abortSession(target) : await sessionControl.reauthenticate(target);
+    if (outcomes.length === 0) throw new AdminHttpError(404, 'EAPD_SESSION_NOT_FOUND', `no authorized session for ${target}`);
+    logger.info(kind === 'abort' ? 'session abort requested' : 're-authentication requested', { target, outcomes });
+    return { status: 200, body: { outcomes } };
+  };
+  admin.route('POST', '/api/sessions/abort', sessionRoute('abort'));
+  admin.route('POST', '/api/sessions/reauth', sessionRoute('reauth'));
   const adminAddress = await admin.listen();
   logger.info('admin listening', { host: adminAddress.host, port: adminAddress.port, endpoints: ['/metrics', '/healthz', '/readyz', '/api'] });
 
@@ -116,14 +230,25 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     store,
     metrics,
     admin,
+    routing,
     diameterPort: listeners[0]!.address.port,
     adminPort: adminAddress.port,
+    radiusPort,
+    async reload(next: Config) {
+      await applyConfigRouting(routing, next);
+      await redirect.refresh();
+      await tls?.reload();
+      logger.info('configuration reloaded (redirect rules, realms, TLS certificates)');
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       logger.info('shutting down: DPR to every peer');
       await node.stop(config.diameter.shutdownTimeoutMs, DisconnectCause.REBOOTING);
+      app?.stop();
+      await radius?.stop();
       await admin.close();
+      await routing.close();
       audit.close();
       metrics.close();
       await store.close();
@@ -166,6 +291,16 @@ const serve: Command = async (args, ctx) => {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGHUP', () => {
+      let next: Config;
+      try {
+        next = ctx.loadConfig();
+      } catch (e) {
+        logger.error('SIGHUP: configuration invalid, keeping the running one', { error: (e as Error).message });
+        return;
+      }
+      running.reload(next).catch((e: unknown) => logger.error('SIGHUP: reload failed', { error: (e as Error).message }));
+    });
   });
 };
 
@@ -183,7 +318,35 @@ const device: Command = async (args, ctx) => {
   }
 };
 
-export const commands: Readonly<Record<string, Command>> = { serve, device };
+/** Opens the device and routing stores of the configuration for a CLI command. */
+async function withStores<T>(
+  ctx: Parameters<Command>[1],
+  run: (stores: { devices: DeviceStore; routing: RoutingStore }) => Promise<T>,
+): Promise<T> {
+  const config = ctx.loadConfig();
+  const devices = await openStore({ url: config.store.url, masterKeyFile: config.store.masterKeyFile });
+  const routing = await openRoutingStore({ url: config.store.url });
+  try {
+    return await run({ devices, routing });
+  } finally {
+    await routing.close();
+    await devices.close();
+  }
+}
+
+const write = {
+  out: (s: string) => void process.stdout.write(s),
+  err: (s: string) => void process.stderr.write(s),
+};
+
+const route: Command = (args, ctx) => withStores(ctx, ({ routing }) => runRouteCommand(args, { routing, ...write, actor: 'cli' }));
+const realm: Command = (args, ctx) => withStores(ctx, ({ routing }) => runRealmCommand(args, { routing, ...write, actor: 'cli' }));
+const group: Command = (args, ctx) =>
+  withStores(ctx, ({ routing, devices }) => runGroupCommand(args, { routing, devices, ...write, actor: 'cli' }));
+const simulate: Command = (args, ctx) => runSimulateCommand(args, ctx.io);
+const session: Command = (args, ctx) => runSessionCommand(args, { io: ctx.io, config: () => ctx.loadConfig() });
+
+export const commands: Readonly<Record<string, Command>> = { serve, device, route, realm, group, simulate, session };
 
 function isEntryPoint(): boolean {
   const entry = process.argv[1];

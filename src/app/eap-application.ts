@@ -14,23 +14,21 @@ import {
   AuthSessionState,
   AvpCode,
   CommandCode,
-  RedirectHostUsage,
   ResultCode,
 } from '../diameter/dict/constants.gen.js';
 import type { HandlerResult, RequestContext, RequestHandler } from '../diameter/node/handler.js';
-import { parseDiameterUri } from '../diameter/node/diameter-uri.js';
 import { EapAuthenticator, SessionTable, buildFailure, type EapStep } from '../eap/index.js';
 import { monotonicClock, wallClock, type Clock } from '../util/clock.js';
 import { AppFailureReason, methodName, publishAuthResult, secondsBetween } from './auth-result.js';
 import { AuthorizedSessions } from './authorized-sessions.js';
 import type { Conversation } from './conversation.js';
-import { encodeDea, encodeRedirectAnswer, encodeSta, type DeaHeader } from './dea-encoder.js';
+import { encodeDea, encodeSta, type DeaHeader } from './dea-encoder.js';
 import { eapIdentifier, eapResponseIdentity, readDer, type DerFields } from './der-fields.js';
 import type { DeviceLookupFactory } from './device-lookup.js';
 import { maxEapPacketSize } from './framed-mtu.js';
-import { appChannels } from './events.js';
 import type { FirstDerFacts, RedirectDecision, RedirectHook } from './redirect-hook.js';
 import { SESSION_APPLICATION_IDS } from './session-control.js';
+import { redirectResult } from './redirect-answer.js';
 
 export type AuthSessionStateValue = (typeof AuthSessionState)[keyof typeof AuthSessionState];
 
@@ -65,6 +63,8 @@ export interface EapApplicationOptions {
   /** RFC 6733 §8.9 Authorization-Lifetime on success; 0 or absent: not sent. */
   readonly authorizationLifetimeSeconds?: number;
   readonly redirect?: RedirectHook;
+  /** Realms added at run time (`eapd realm add`), consulted when a realm is not in the static set. */
+  readonly runtimeRealms?: () => Promise<ReadonlySet<string>>;
   /** Expiry and durations: monotonic ms by default (a ManualClock in tests). */
   readonly clock?: Clock;
   /** `since` of authorized sessions: Date.now by default. */
@@ -166,6 +166,13 @@ export class EapApplication {
     this.#conversations.stopSweeper();
   }
 
+  async #isServed(realm: string): Promise<boolean> {
+    const r = realm.toLowerCase();
+    if (this.#served.has(r)) return true;
+    const runtime = this.#o.runtimeRealms === undefined ? undefined : await this.#o.runtimeRealms();
+    return runtime !== undefined && (runtime.has(r) || runtime.has(realm));
+  }
+
   async #der(req: MessageView, ctx: RequestContext): Promise<HandlerResult> {
     this.#conversations.sweep();
     const der = readDer(req);
@@ -237,7 +244,7 @@ export class EapApplication {
       if (decision !== undefined) return this.#redirect(header, decision);
     }
     // RFC 6733 §6.1.4 / §7.1.3: a realm we do not serve → 3003 with the E bit.
-    if (!this.#served.has(destinationRealm.toLowerCase()))
+    if (!(await this.#isServed(destinationRealm)))
       return error(
         {
           resultCode: ResultCode.DIAMETER_REALM_NOT_SERVED,
@@ -394,10 +401,7 @@ export class EapApplication {
   }
 
   #redirect(header: DeaHeader, decision: RedirectDecision): HandlerResult {
-    checkDecision(decision);
-    if (appChannels.redirect.hasSubscribers)
-      appChannels.redirect.publish({ rule: decision.rule, usage: usageName(decision.usage) });
-    return answer(encodeRedirectAnswer(header, decision), ResultCode.DIAMETER_REDIRECT_INDICATION);
+    return redirectResult(header, decision);
   }
 
   /** RFC 6733 §8.4: STR → clean up (an EAP conversation or an authorized session) → STA. */
@@ -486,27 +490,4 @@ function unsupported(req: MessageView): HandlerResult {
   );
 }
 
-const USAGE_NAMES = new Map<number, string>(Object.entries(RedirectHostUsage).map(([k, v]) => [v, k]));
 
-function usageName(usage: number): string {
-  return USAGE_NAMES.get(usage) ?? String(usage);
-}
-
-const UINT32_LIMIT = 0x1_0000_0000;
-
-/** A hook's decision must encode to a valid answer: a bad one is a configuration bug (→ 5012). */
-function checkDecision(d: RedirectDecision): void {
-  if (d.targets.length === 0) throw new RangeError(`redirect rule ${d.rule}: no target`);
-  for (const t of d.targets) {
-    if (!parseDiameterUri(t).ok)
-      throw new RangeError(`redirect rule ${d.rule}: ${JSON.stringify(t)} is not a DiameterURI`);
-  }
-  if (!USAGE_NAMES.has(d.usage))
-    throw new RangeError(`redirect rule ${d.rule}: usage ${d.usage} is not a Redirect-Host-Usage`);
-  if (
-    !Number.isInteger(d.maxCacheTimeSeconds) ||
-    d.maxCacheTimeSeconds < 0 ||
-    d.maxCacheTimeSeconds >= UINT32_LIMIT
-  )
-    throw new RangeError(`redirect rule ${d.rule}: bad Redirect-Max-Cache-Time ${d.maxCacheTimeSeconds}`);
-}

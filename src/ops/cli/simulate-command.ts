@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { buildAbortSessionAnswer, runAuthentication, type NasClientResult } from '../../app/nas-client.js';
@@ -148,6 +149,9 @@ export async function runSimulateCommand(args: string[], io: CliIo): Promise<num
 
   const keys = derivePskKeys(Buffer.from(o.psk, 'hex'));
   const sessions = new SessionIdGenerator(originHost);
+  // RFC 6733 §8.8's time-seeded high part repeats for runs started in the same second: an
+  // optional part unique to this run keeps Session-Ids apart (simulators are run in loops).
+  const runTag = randomBytes(4).toString('hex');
   const destinationRealm = o['destination-realm'] ?? client.server.originRealm;
   let next = 0;
   let succeeded = 0;
@@ -164,7 +168,7 @@ export async function runSimulateCommand(args: string[], io: CliIo): Promise<num
           originHost,
           originRealm,
           destinationRealm,
-          nextSessionId: () => sessions.next(),
+          nextSessionId: () => sessions.next(runTag),
           nextEndToEnd: () => client.nextEndToEnd(),
           peer: new EapPskPeer({ peerId: o.identity!, keys }),
           ...(o['eap-start'] ? { eapStart: true } : {}),

@@ -12,6 +12,15 @@ Devices (same config and store as the server)
   device list [--group G] [--json] | show <identity> | enable <identity> | disable <identity>
   device remove <identity> | import FILE.csv | export [--group G] [--with-psk] [--out FILE]
 
+Routing and redirects (same store; the running server sees changes within a second)
+  route list | add <name> --target URI... [match options] | remove <name>
+  group move <group> --to URI... | export <group> --out F ... | import F ...
+  realm list | add <realm> | remove <realm>
+
+Sessions (through the running server's admin API)
+  session abort (--identity ID | --session SID)    send ASR to the NAS
+  session reauth (--identity ID | --session SID)   send RAR
+
 Testing an installation
   simulate --server HOST:PORT --identity ID --psk HEX [--count N] [--concurrency C]
            [--eap-start] [--calling-station-id X] [--called-station-id Y]

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseRuleJson } from '../../store/routing/rule-json.js';
 
 /**
  * eapd's configuration schema (convict). Every key has a doc string, a default that works on a
@@ -107,6 +108,18 @@ export const customFormats = {
       if (!Array.isArray(v) || !v.every((r) => typeof r === 'string' && DIAMETER_IDENTITY.test(r))) {
         throw new Error('must be a list of realm names such as ["iot.example", "meters.example"]');
       }
+    },
+  },
+  'redirect-rule-list': {
+    validate(v: unknown): void {
+      if (!Array.isArray(v)) throw new Error('must be a list of redirect rules (see docs/redirect.md)');
+      v.forEach((r: unknown, i) => {
+        try {
+          parseRuleJson(r, `entry ${i}: `);
+        } catch (e) {
+          throw new Error((e as Error).message);
+        }
+      });
     },
   },
   'ip-address': {
@@ -293,6 +306,26 @@ export const schema = {
       format: ['STATE_MAINTAINED', 'NO_STATE_MAINTAINED'],
       default: 'STATE_MAINTAINED',
       env: 'EAPD_AUTH_SESSION_STATE',
+    },
+  },
+  redirect: {
+    agentMode: {
+      doc: 'Pure redirect agent (RFC 6733 §6.1.8): advertise the Relay application, keep no EAP state, answer every DER from the redirect rules (3006) or with 3003.',
+      format: Boolean,
+      default: false,
+      env: 'EAPD_REDIRECT_AGENT_MODE',
+    },
+    realms: {
+      doc: 'Served realms from the config file (kept apart from realms added with `eapd realm add`; reloaded on SIGHUP).',
+      format: 'realm-list',
+      default: [] as string[],
+      env: 'EAPD_REDIRECT_REALMS',
+    },
+    rules: {
+      doc: 'Redirect rules from the config file, in the admin API JSON shape (docs/redirect.md); reloaded on SIGHUP.',
+      format: 'redirect-rule-list',
+      default: [] as unknown[],
+      env: 'EAPD_REDIRECT_RULES',
     },
   },
   store: {
