@@ -156,7 +156,18 @@ export class TlsTransport implements Transport {
         peerCertificate: identityFromCertificate(cert),
       });
     });
-    server.on('tlsClientError', (err, socket) => this.#refuse(err.message, socket.remoteAddress ?? ''));
+    server.on('tlsClientError', (err, socket) => {
+      // Node checks a client's chain only after the handshake and then just closes the socket (no
+      // TLS alert), so err is a bare "socket hang up": the verification result (e.g.
+      // UNABLE_TO_VERIFY_LEAF_SIGNATURE for another CA) is in authorizationError. A missing
+      // certificate fails inside OpenSSL instead and err says so.
+      const verifyError: unknown = socket.authorizationError;
+      const reason =
+        verifyError === undefined || verifyError === null
+          ? err.message
+          : `client certificate not accepted: ${String(verifyError)}`;
+      this.#refuse(reason, socket.remoteAddress ?? '');
+    });
     server.on('error', (err) => this.#logger.warn('tls listener error', { error: err.message }));
     await listenServer(server, options);
     this.#servers.add(server);
