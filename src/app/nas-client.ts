@@ -76,7 +76,7 @@ export interface NasClientResult {
   readonly lastAnswer: MessageView | undefined;
 }
 
-interface DerSpec {
+export interface DerSpec {
   readonly sessionId: string;
   readonly endToEnd: number;
   readonly eapPayload: Buffer;
