@@ -139,15 +139,26 @@ KEYNAME_OK=$(T -Y '_ws.string.trailing_stray_characters' -T pdml | awk '
               if ($0 !~ /\/>[[:space:]]*$/) stack[++depth] = name }
   /<\/field>/ { depth-- }
   END { for (f in ok) printf "%s:%d ", f, ok[f] }')
+# RFC 4072 §3.1 / §4.1.4: a NAS asks for the EAP-Key-Name by sending the AVP with an EMPTY value;
+# Wireshark flags every empty AVP "Data is empty" (warning). Exactly those items on AVP 102 are
+# counted per frame here and dropped below; an empty value on any other AVP still fails.
+EMPTY_KEYNAME_OK=$(T -Y 'diameter.avp.no_data' -T pdml | awk '
+  /<field name="num" / && frame == "" { if (match($0, /show="[0-9]+"/)) frame = substr($0, RSTART + 6, RLENGTH - 7) }
+  /<packet>/ { frame = ""; code = "" }
+  /<field name="diameter.avp.code" / { if (match($0, /show="[0-9]+"/)) code = substr($0, RSTART + 6, RLENGTH - 7) }
+  /<field name="diameter.avp.no_data" / { if (code == "102") ok[frame]++ }
+  END { for (f in ok) printf "%s:%d ", f, ok[f] }')
 BAD=$(T -Y '_ws.malformed || _ws.expert.severity >= warning' -T fields -E separator='|' -E occurrence=a -E aggregator=' ; ' \
   -e frame.number -e _ws.col.Protocol -e _ws.expert.severity -e _ws.expert.message -e _ws.expert.group -e _ws.malformed -e _ws.col.Info |
-  awk -F'|' -v keyname_ok="$KEYNAME_OK" '
-  BEGIN { n = split(keyname_ok, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); exempt[p[1]] = p[2] } }
+  awk -F'|' -v keyname_ok="$KEYNAME_OK" -v empty_ok="$EMPTY_KEYNAME_OK" '
+  BEGIN { n = split(keyname_ok, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); exempt[p[1]] = p[2] }
+          n = split(empty_ok, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); empty[p[1]] = p[2] } }
   { # Info comes last: the Diameter Info column holds "|" between messages of one segment.
     info = $0; for (i = 1; i <= 6; i++) sub(/^[^|]*\|/, "", info); gsub(/\|/, "/", info)
     n = split($3, sv, " ; "); split($4, ms, " ; "); split($5, gr, " ; "); s = ""; m = ""
     for (i = 1; i <= n; i++) {
       if (ms[i] == "Trailing stray characters" && exempt[$1] > 0) { exempt[$1]--; continue }
+      if (ms[i] == "Data is empty" && empty[$1] > 0) { empty[$1]--; continue }
       if (gr[i] != 33554432 && sv[i] >= 6291456) { s = s (s == "" ? "" : " ; ") sv[i]; m = m (m == "" ? "" : " ; ") ms[i] }
     }
     if (s != "" || $6 != "") printf "%s|%s|%s|%s|%s\n", $1, $2, (s == "" ? 8388608 : s), (m == "" ? "malformed" : m), info }')
