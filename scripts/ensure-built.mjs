@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // `npm start` and `npm run bench` on a fresh clone: install the npm dependencies when they are
 // missing or older than package-lock.json, then build (tsc). Exits non-zero, saying why, on failure.
 import { execFileSync } from 'node:child_process';
