@@ -18,7 +18,7 @@ die() {
   exit 1
 }
 
-PKGS=(eapoltest hostapd freediameterd freediameter-extensions tshark prometheus iproute2 libusrsctp-dev libusrsctp-examples gcc)
+PKGS=(eapoltest hostapd freediameterd freediameter-extensions tshark prometheus iproute2 libusrsctp-dev libusrsctp-examples gcc openssl)
 DEV_PKGS=(libfreediameter-dev gcc)
 if [[ "${1:-}" == --dev ]] || [[ -n "$(find test/interop -name '*.c' -print -quit 2>/dev/null)" ]]; then
   PKGS+=("${DEV_PKGS[@]}")

@@ -147,8 +147,6 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     });
     for (const [id, handler] of app.handlers) node.register(id, handler);
     app.startSweeper();
-    const conversations = app;
-    metrics.registerGauge(SESSIONS_ACTIVE, () => conversations.conversationCount);
   }
   const sessionControl =
     app === undefined
@@ -190,10 +188,20 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     });
     const bound = await radius.start();
     radiusPort = bound.port;
+    // The built-in loopback client's series start at 0 like the configured clients'.
+    metrics.declare({ radiusClients: radiusClients.map((c) => c.name) });
     logger.info('radius listening', { host: bound.address, port: bound.port, clients: [...new Set(radiusClients.map((c) => c.name))] });
   } else if (config.radius.enabled && !agentMode) {
     logger.info('radius front not started: no RADIUS client configured (set radius.clients or EAPD_RADIUS_SECRET)');
   }
+
+  // Conversations in progress on both fronts, read at scrape time.
+  const diameterConversations = app;
+  const radiusConversations = radius?.handler;
+  metrics.registerGauge(
+    SESSIONS_ACTIVE,
+    () => (diameterConversations?.conversationCount ?? 0) + (radiusConversations?.conversationCount ?? 0),
+  );
 
   const admin = createAdminServer({
     host: config.admin.host,

@@ -1,170 +1,226 @@
 /**
- * Issue 6 acceptance: a real Prometheus scrapes eapd's /metrics while authentications succeed and
- * fail and redirects happen; every PromQL expression of grafana/dashboards/eapd.json and of
+ * Issue 6 acceptance: Debian's Prometheus scrapes the real eapd (`node dist/src/main.js serve`)
+ * while devices provisioned with `eapd device add` authenticate over Diameter (`eapd simulate`)
+ * and RADIUS (eapol_test), fail with a wrong key or an unknown identity, and one is redirected by a
+ * rule; then every PromQL expression of grafana/dashboards/eapd.json and of
  * grafana/alerts/eapd-rules.yml must return data, except those listed in EXPECTED_EMPTY with why.
- *
- * Today the target is `startMetricsStandIn`: eapd's real metrics module and admin listener in this
- * process, fed by the same diagnostics_channel events the protocol code publishes. Once the server
- * and the simulator exist, `startEapdUnderTest` (marked below) replaces it in the before hook.
  */
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appChannels } from '../../src/app/events.js';
-import { diameterChannels } from '../../src/diameter/events.js';
-import { publishDrop, publishRequest, publishResponse } from '../../src/radius/events.js';
-import { storeChannels } from '../../src/store/events.js';
-import { createAdminServer } from '../../src/ops/admin/admin-server.js';
-import { createMetrics } from '../../src/ops/metrics/create-metrics.js';
-import { silentLogger } from '../../src/ops/logging.js';
-import { freePorts, LOOPBACK } from './lib/ports.js';
+import { buildDer } from '../../src/app/nas-client.js';
+import { ApplicationId, AvpCode } from '../../src/diameter/dict/constants.gen.js';
+import { loadDefaultDictionaries } from '../../src/diameter/dict/index.js';
+import { DiameterClient } from '../../src/diameter/node/client.js';
+import { TcpTransport } from '../../src/diameter/transport/tcp.js';
+import { derivePskKeys, EapPskPeer } from '../../src/eap/index.js';
+import { packageRoot } from '../../src/ops/version.js';
+import { RadiusAttr, RadiusCode } from '../../src/radius/constants.js';
+import { eapMessageAttributes } from '../../src/radius/eap-message.js';
+import { buildAccessRequest } from '../../src/radius/packet-builder.js';
+import {
+  RADIUS_SECRET,
+  SENSOR_1,
+  SENSOR_1_WRONG_KEY,
+  SENSOR_2,
+  UNKNOWN_SENSOR,
+  type PskUser,
+} from './lib/credentials.js';
+import { startEapd, type EapdUnderTest } from './lib/eapd.js';
+import { runEapolTest } from './lib/eapol-peer.js';
+import { freePort, freePorts, LOOPBACK } from './lib/ports.js';
 import { startPrometheus, type Prometheus } from './lib/prometheus.js';
 import { collectQueries, report, runQueries } from './lib/prom-queries.js';
 import { Rig } from './lib/rig.js';
+import { identityResponse } from '../unit/radius/fixtures.js';
 
+const ORIGIN_HOST = 'aaa.home.example';
+const ORIGIN_REALM = 'home.example';
+/** The NAS: the simulator's Origin-Host, a configured peer (diameter.peers). */
 const PEER = 'dea.edge.example';
-const RADIUS_CLIENT = 'ap-floor-1';
+const METERS_GROUP = 'meters';
 const REDIRECT_RULE = 'meters-to-b';
+const REDIRECT_USAGE = 'ALL_USER';
+const REDIRECT_TARGET = 'aaa://aaa.b.example:3868;transport=tcp';
+/** A device of group `meters`: its first DER is answered 3006 by REDIRECT_RULE. */
+const METER: PskUser = { identity: 'meter-0001@iot.example', pskHex: '1f1e1d1c1b1a19181716151413121110' };
+/** Longer than the test: the two conversations left open on purpose are never timed out. */
+const MULTI_ROUND_TIMEOUT_SECONDS = 600;
+
+const DIAMETER_SUCCESSES = 3;
+const RADIUS_SUCCESSES = 3;
+const DIAMETER_WRONG_KEY = 2;
+/** Failures: 2 wrong keys + 1 unknown identity over Diameter, 1 wrong key over RADIUS. */
+const FAILURES = DIAMETER_WRONG_KEY + 1 + 1;
+const AUTHENTICATIONS = DIAMETER_SUCCESSES + RADIUS_SUCCESSES + FAILURES;
+/** One conversation left after its first round on each front. */
+const OPEN_CONVERSATIONS = 2;
+
 const SCRAPES_BEFORE_TRAFFIC = 2;
 const SCRAPES_AFTER_TRAFFIC = 3;
 const SCRAPE_TIMEOUT_MS = 30_000;
 const SCRAPE_INTERVAL_MS = 1000;
-
-/** What the test needs from the system under test. */
-interface EapdUnderTest {
-  /** host:port of the admin listener serving /metrics. */
-  readonly metricsTarget: string;
-  /** Drives successes (both fronts), failures (wrong key, unknown identity) and a redirect. */
-  drive(): Promise<void>;
-}
-
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-// TO FILL IN when `eapd serve` and the simulator exist (then use it in the before hook below):
-//   1. write a config into rig.dir: admin.host 127.0.0.1, admin.port from freePorts, admin.tokenFile
-//      and store.url/masterKeyFile in rig.dir, diameter.port free, diameter.peers = [{ originHost:
-//      PEER }], radius.clients = [{ name: RADIUS_CLIENT, address: '127.0.0.1', secret }], and one
-//      redirect rule named REDIRECT_RULE (usage ALL_USER) matching a device the simulator sends;
-//   2. provision two devices (right key, and one the simulator presents with a wrong key);
-//   3. rig.start({ name: 'eapd', command: process.execPath, args: ['dist/src/main.js', 'serve', ...] })
-//      and wait for GET /readyz = 200;
-//   4. drive(): with the simulator (or freeDiameterd + der_client and eapol_test) run ≥ 3 successes
-//      over Diameter and ≥ 3 over RADIUS, ≥ 2 wrong-key failures (bad_mac_p), 1 unknown identity,
-//      and ≥ 1 first DER that the redirect rule answers with 3006.
-async function startEapdUnderTest(_rig: Rig): Promise<EapdUnderTest> {
-  throw new Error(
-    'startEapdUnderTest: the real eapd + simulator launch is not written yet (see the comment above)',
-  );
-}
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** eapd's metrics module and admin listener in-process, fed by synthetic protocol events. */
-async function startMetricsStandIn(
-  port: number,
-  tokenFile: string,
-): Promise<EapdUnderTest & { close(): Promise<void> }> {
-  const metrics = createMetrics({
-    buildInfo: { version: '0.0.0-interop', commit: 'stand-in' },
-    known: {
-      peers: [PEER],
-      radiusClients: [RADIUS_CLIENT],
-      redirectRules: [{ rule: REDIRECT_RULE, usage: 'ALL_USER' }],
-    },
-  });
-  let sessions = 0;
-  metrics.registerGauge('eapd_eap_sessions_active', () => sessions);
-  const admin = createAdminServer({ host: LOOPBACK, port, tokenFile, metrics, logger: silentLogger() });
-  admin.addReadinessCheck('store reachable', () => true);
-  admin.addReadinessCheck('listeners up', () => true);
-  await admin.listen();
-  diameterChannels.peerState.publish({ peer: PEER, state: 'Wait-Conn-Ack', up: false });
-  diameterChannels.peerState.publish({ peer: PEER, state: 'R-Open', up: true });
-  diameterChannels.watchdog.publish({ peer: PEER, from: 'INITIAL', to: 'OKAY' });
-
-  const der = (resultCode: number, seconds: number): void => {
-    diameterChannels.message.publish({ peer: PEER, direction: 'in', command: 'DER', type: 'request' });
-    diameterChannels.message.publish({ peer: PEER, direction: 'out', command: 'DEA', type: 'answer' });
-    diameterChannels.answer.publish({ command: 'DEA', resultCode, durationSeconds: seconds });
-    storeChannels.operation.publish({ operation: 'get_credentials', durationSeconds: 0.0004, ok: true });
-  };
-  const auth = (transport: 'diameter' | 'radius', result: 'success' | 'failure', reason: string): void => {
-    appChannels.authResult.publish({
-      method: 'psk',
-      result,
-      transport,
-      reason,
-      rounds: 2,
-      durationSeconds: 0.02,
-      identity: 'meter-000417@devices.example',
-      nas: transport === 'radius' ? RADIUS_CLIENT : PEER,
-      calledStationId: '00-11-22-33-44-55:iot',
-      callingStationId: '02-aa-bb-cc-dd-ee',
-    });
-  };
-  return {
-    metricsTarget: `${LOOPBACK}:${port}`,
-    async drive() {
-      sessions = 2;
-      for (let i = 0; i < 3; i++) {
-        der(1001, 0.001);
-        der(2001, 0.002);
-        auth('diameter', 'success', 'ok');
-        publishRequest({ client: RADIUS_CLIENT, code: 1, identifier: i, address: LOOPBACK, port: 40000 });
-        publishResponse({
-          client: RADIUS_CLIENT,
-          code: 2,
-          identifier: i,
-          address: LOOPBACK,
-          port: 40000,
-          replayed: false,
-        });
-        auth('radius', 'success', 'ok');
-      }
-      for (let i = 0; i < 2; i++) {
-        der(4001, 0.002);
-        auth('diameter', 'failure', 'bad_mac_p');
-      }
-      auth('radius', 'failure', 'unknown_peer');
-      publishDrop({ reason: 'bad-message-authenticator', address: LOOPBACK, port: 40001 });
-      der(3006, 0.001);
-      appChannels.redirect.publish({ rule: REDIRECT_RULE, usage: 'ALL_USER' });
-      diameterChannels.message.publish({ peer: PEER, direction: 'in', command: 'DWR', type: 'request' });
-      diameterChannels.answer.publish({ command: 'DWA', resultCode: 2001, durationSeconds: 0.0002 });
-      sessions = 1;
-    },
-    async close() {
-      await admin.close();
-      metrics.close();
-    },
-  };
-}
+const REQUEST_TIMEOUT_MS = 5000;
+const EAP_IDENTIFIER = 0;
+const DIAMETER_MULTI_ROUND_AUTH = 1001;
 
 /** Queries that must return nothing on a healthy run, and why. */
 const EXPECTED_EMPTY: ReadonlyMap<string, string> = new Map([
-  ['panel "Peers up" target 1', 'counts peers that are down: every peer is up'],
+  ['panel "Peers up" target 1', 'counts peers that are down: the one configured peer is connected'],
   ['alert EapdTargetDown', 'eapd is being scraped'],
   [
     'alert EapdAuthFailureRatioHigh',
-    '3 of 9 authentications fail (33 %) but the 0.05/s traffic guard over 5m is not met',
+    `${FAILURES} of ${AUTHENTICATIONS} authentications fail (> 20 %), but ${AUTHENTICATIONS} in 5m is under the 0.05/s traffic guard`,
   ],
   ['alert EapdDiameterPeerDown', 'the peer is up'],
-  ['alert EapdAuthLatencyP99High', 'authentications take 20 ms'],
+  ['alert EapdAuthLatencyP99High', 'authentications take milliseconds'],
   ['alert EapdStoreErrors', 'no store operation fails'],
 ]);
 
-describe('dashboard and alert PromQL against a real Prometheus scraping eapd', () => {
+/**
+ * The NAS PEER over Diameter, kept connected after the traffic (so the peer is up when Prometheus
+ * looks) with one conversation stopped after its first DER/DEA (an active EAP session).
+ */
+async function holdDiameterConversation(port: number, user: PskUser): Promise<DiameterClient> {
+  const dictionary = loadDefaultDictionaries(fileURLToPath(new URL('dictionaries', packageRoot())));
+  const quiet = { warn() {}, info() {}, debug() {} };
+  const originRealm = PEER.slice(PEER.indexOf('.') + 1);
+  const client = await DiameterClient.connect(new TcpTransport(), LOOPBACK, port, {
+    local: {
+      originHost: PEER,
+      originRealm,
+      originStateId: Math.floor(Date.now() / 1000),
+      vendorId: 0,
+      productName: 'prometheus-dashboard-test',
+      firmwareRevision: 1,
+      authApplicationIds: [ApplicationId.DiameterEAP],
+      acctApplicationIds: [],
+    },
+    dictionary,
+    logger: quiet,
+  });
+  const der = buildDer(
+    {
+      originHost: PEER,
+      originRealm,
+      destinationRealm: ORIGIN_REALM,
+      nextSessionId: () => `${PEER};held;1`,
+      peer: new EapPskPeer({ peerId: user.identity, keys: derivePskKeys(Buffer.from(user.pskHex, 'hex')) }),
+    },
+    {
+      sessionId: `${PEER};held;1`,
+      endToEnd: client.nextEndToEnd(),
+      eapPayload: identityResponse(EAP_IDENTIFIER, user.identity),
+      userName: user.identity,
+    },
+  );
+  const dea = await client.request(der, REQUEST_TIMEOUT_MS);
+  assert.equal(dea.find(AvpCode.ResultCode)?.asUnsigned32(), DIAMETER_MULTI_ROUND_AUTH, 'first DEA is 1001');
+  return client;
+}
+
+/** One Access-Request with EAP-Response/Identity; resolves with the response code (11: challenge). */
+async function openRadiusConversation(port: number, user: PskUser): Promise<number> {
+  const socket = createSocket('udp4');
+  try {
+    const answer = new Promise<Buffer>((resolve, reject) => {
+      socket.once('message', resolve);
+      socket.once('error', reject);
+      setTimeout(() => reject(new Error('no RADIUS answer')), REQUEST_TIMEOUT_MS).unref();
+    });
+    const request = buildAccessRequest({
+      identifier: 1,
+      secret: Buffer.from(RADIUS_SECRET),
+      attributes: [
+        { type: RadiusAttr.UserName, value: Buffer.from(user.identity) },
+        ...eapMessageAttributes(identityResponse(EAP_IDENTIFIER, user.identity)),
+      ],
+    });
+    socket.send(request, port, LOOPBACK);
+    const response = await answer;
+    return response[0] ?? 0;
+  } finally {
+    socket.close();
+  }
+}
+
+describe('dashboard and alert PromQL against a real Prometheus scraping the real eapd', () => {
+  let held: DiameterClient | undefined;
+  // Before the rig stops eapd: DPR from the held connection.
+  after(() => held?.close());
   const rig = Rig.open('prometheus-dashboard', { after });
   let prometheus: Prometheus;
   let eapd: EapdUnderTest;
 
+  const simulate = async (user: PskUser, count: number, expect: 'success' | 'failure'): Promise<void> => {
+    const r = await eapd.cli([
+      'simulate',
+      '--server',
+      `${LOOPBACK}:${eapd.diameterPort}`,
+      '--identity',
+      user.identity,
+      '--psk',
+      user.pskHex,
+      '--origin-host',
+      PEER,
+      '--count',
+      String(count),
+      '--expect',
+      expect,
+    ]);
+    assert.equal(r.code, 0, `eapd simulate ${user.identity} --expect ${expect}:\n${r.log}`);
+  };
+  const eapol = async (user: PskUser, radiusPort: number): Promise<boolean> => {
+    const r = await runEapolTest(rig, { user, host: LOOPBACK, port: radiusPort, secret: RADIUS_SECRET });
+    return r.success;
+  };
+
   before(async () => {
-    const [adminPort, promPort] = await freePorts(2);
-    const standIn = await startMetricsStandIn(adminPort!, rig.path('admin.token'));
-    after(() => standIn.close());
-    eapd = standIn;
-    void startEapdUnderTest; // the real launch replaces the stand-in here once written
-    prometheus = await startPrometheus(rig, { port: promPort!, target: eapd.metricsTarget });
+    const [diameterPort, adminPort, promPort] = await freePorts(3);
+    const radiusPort = await freePort('udp');
+    eapd = await startEapd(rig, {
+      originHost: ORIGIN_HOST,
+      originRealm: ORIGIN_REALM,
+      diameterPort: diameterPort!,
+      adminPort: adminPort!,
+      radiusPort,
+      radiusSecret: RADIUS_SECRET,
+      env: {
+        EAPD_PEERS: JSON.stringify([{ originHost: PEER }]),
+        EAPD_REDIRECT_RULES: JSON.stringify([
+          { name: REDIRECT_RULE, match: { group: METERS_GROUP }, targets: [REDIRECT_TARGET], usage: REDIRECT_USAGE },
+        ]),
+        EAPD_MULTI_ROUND_TIMEOUT_SECONDS: String(MULTI_ROUND_TIMEOUT_SECONDS),
+        EAPD_LOG_LEVEL: 'info',
+      },
+    });
+    for (const [user, group] of [
+      [SENSOR_1, undefined],
+      [SENSOR_2, undefined],
+      [METER, METERS_GROUP],
+    ] as const) {
+      const r = await eapd.cli(['device', 'add', user.identity, '--psk', user.pskHex, ...(group ? ['--group', group] : [])]);
+      assert.equal(r.code, 0, `eapd device add ${user.identity}:\n${r.log}`);
+    }
+
+    prometheus = await startPrometheus(rig, { port: promPort!, target: `${LOOPBACK}:${adminPort}` });
     await prometheus.waitForScrapes(SCRAPES_BEFORE_TRAFFIC, SCRAPE_TIMEOUT_MS);
-    await eapd.drive();
+
+    // Diameter: successes, wrong keys (bad_mac_p), an unknown identity, and a `meters` device whose
+    // first DER the rule answers 3006 (the simulator counts that as a failure).
+    await simulate(SENSOR_1, DIAMETER_SUCCESSES, 'success');
+    await simulate(SENSOR_1_WRONG_KEY, DIAMETER_WRONG_KEY, 'failure');
+    await simulate(UNKNOWN_SENSOR, 1, 'failure');
+    await simulate(METER, 1, 'failure');
+    // RADIUS (the built-in loopback client): successes and a wrong key.
+    for (let i = 0; i < RADIUS_SUCCESSES; i++) assert.ok(await eapol(SENSOR_2, radiusPort), 'eapol_test SUCCESS');
+    assert.ok(!(await eapol(SENSOR_1_WRONG_KEY, radiusPort)), 'eapol_test with a wrong key fails');
+    // Left in progress: one conversation per front, on a Diameter connection that stays up.
+    held = await holdDiameterConversation(diameterPort!, SENSOR_2);
+    assert.equal(await openRadiusConversation(radiusPort, SENSOR_1), RadiusCode.AccessChallenge);
+
     await prometheus.waitForScrapes(SCRAPES_BEFORE_TRAFFIC + SCRAPES_AFTER_TRAFFIC, SCRAPE_TIMEOUT_MS);
     await sleep(SCRAPE_INTERVAL_MS);
   });
@@ -179,14 +235,42 @@ describe('dashboard and alert PromQL against a real Prometheus scraping eapd', (
     assert.equal(bad.length, 0, `\n${report(outcomes)}`);
   });
 
-  test('the counters Prometheus scraped match the traffic driven', async () => {
-    const total = await prometheus.query('sum by (result) (eapd_eap_authentications_total)');
-    const by = new Map(total.map((s) => [s.metric['result'], s.value]));
-    assert.equal(by.get('success'), 6);
-    assert.equal(by.get('failure'), 3);
+  test('the counters Prometheus scraped match the traffic driven on both fronts', async () => {
+    const byTransport = await prometheus.query(
+      'sum by (transport, result) (eapd_eap_authentications_total)',
+    );
+    const count = (transport: string, result: string): number | undefined =>
+      byTransport.find((s) => s.metric['transport'] === transport && s.metric['result'] === result)?.value;
+    assert.equal(count('diameter', 'success'), DIAMETER_SUCCESSES);
+    assert.equal(count('diameter', 'failure'), DIAMETER_WRONG_KEY + 1);
+    assert.equal(count('radius', 'success'), RADIUS_SUCCESSES);
+    assert.equal(count('radius', 'failure'), 1);
+    const reasons = await prometheus.query('eapd_eap_psk_failures_total > 0');
+    assert.deepEqual(
+      Object.fromEntries(reasons.map((s) => [s.metric['reason'], s.value])),
+      { bad_mac_p: DIAMETER_WRONG_KEY + 1, unknown_peer: 1 },
+    );
     const redirects = await prometheus.query(`eapd_redirects_total{rule="${REDIRECT_RULE}"}`);
-    assert.equal(redirects[0]?.value, 1);
+    assert.deepEqual(
+      redirects.map((s) => [s.metric['usage'], s.value]),
+      [[REDIRECT_USAGE, 1]],
+    );
+    const answers3006 = await prometheus.query('eapd_diameter_answers_total{command="DEA",result_code="3006"}');
+    assert.equal(answers3006[0]?.value, 1);
+    const peerUp = await prometheus.query(`eapd_diameter_peer_up{peer="${PEER}"}`);
+    assert.equal(peerUp[0]?.value, 1);
+    const radius = await prometheus.query('sum by (client, code) (eapd_radius_responses_total) > 0');
+    assert.ok(
+      radius.some((s) => s.metric['client'] === 'loopback' && s.metric['code'] === 'Access-Accept'),
+      JSON.stringify(radius),
+    );
     const identity = await prometheus.query('count({__name__=~"eapd_.+", identity!=""})');
     assert.equal(identity.length, 0, 'no series carries an identity label');
+  });
+
+  test('eapd_eap_sessions_active counts the conversations in progress on both fronts', async () => {
+    const active = await prometheus.query('eapd_eap_sessions_active');
+    assert.equal(active.length, 1);
+    assert.equal(active[0]?.value, OPEN_CONVERSATIONS);
   });
 });

@@ -51,7 +51,9 @@ function attempt(
     port,
     servername: SERVER_NAME,
     ca: readFileSync(ca),
-    ...(credentials === undefined ? {} : { cert: readFileSync(credentials.certFile), key: readFileSync(credentials.keyFile) }),
+    ...(credentials === undefined
+      ? {}
+      : { cert: readFileSync(credentials.certFile), key: readFileSync(credentials.keyFile) }),
   };
   return new Promise((resolve) => {
     const messages: MessageView[] = [];
@@ -126,7 +128,11 @@ describe('eapd TLS listener refuses peers that do not prove their identity (RFC 
     const good = pki.leaf('dea', 'ca', { cn: CLIENT_HOST, dnsNames: [CLIENT_HOST] });
     const mark = eapd.process.mark();
     const socketDone = attempt(tlsPort, ca.certFile, good, CLIENT_HOST, 1);
-    await eapd.process.waitForLog(/"message":"peer state".*"peer":"dea.edge.example".*"to":"R-Open"/, ATTEMPT_TIMEOUT_MS, mark);
+    await eapd.process.waitForLog(
+      /"message":"peer state".*"peer":"dea.edge.example".*"to":"R-Open"/,
+      ATTEMPT_TIMEOUT_MS,
+      mark,
+    );
     const a = await socketDone;
     const cea = a.messages[0];
     assert.ok(a.handshakeDone, describeAttempt(a, eapd));
@@ -142,7 +148,11 @@ describe('eapd TLS listener refuses peers that do not prove their identity (RFC 
     assert.ok(a.closedByServer, describeAttempt(a, eapd));
     // TLS 1.3: the client's side completes first, then the server's certificate_required alert (RFC 8446 §4.4.2.4).
     assert.match(a.errorCode ?? '', /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/, describeAttempt(a, eapd));
-    await eapd.process.waitForLog(/"message":"tls connection refused".*"reason":"[^"]*(certificate|CERTIFICATE)/, 5_000, mark);
+    await eapd.process.waitForLog(
+      /"message":"tls connection refused".*"reason":"[^"]*(certificate|CERTIFICATE)/,
+      5_000,
+      mark,
+    );
     assert.doesNotMatch(eapd.process.log().slice(mark), /"message":"peer state"/);
   });
 
@@ -174,7 +184,11 @@ describe('eapd TLS listener refuses peers that do not prove their identity (RFC 
     assert.equal(resultCodeOf(cea), ResultCode.DIAMETER_UNKNOWN_PEER, describeAttempt(a, eapd));
     assert.equal(cea.isError, true, 'RFC 6733 §7.1.3: a 3xxx answer has the E bit');
     assert.ok(a.closedByServer, `eapd closes after the 3010 CEA: ${describeAttempt(a, eapd)}`);
-    await eapd.process.waitForLog(/"message":"peer refused at capabilities exchange".*"reason":"tls_identity_mismatch"/, 5_000, mark);
+    await eapd.process.waitForLog(
+      /"message":"peer refused at capabilities exchange".*"reason":"tls_identity_mismatch"/,
+      5_000,
+      mark,
+    );
     const metrics = await (await fetch(`http://${LOOPBACK}:${adminPort}/metrics`)).text();
     assert.match(metrics, /eapd_diameter_peers_refused_total\{[^}]*reason="tls_identity_mismatch"[^}]*\} 1/);
   });

@@ -45,6 +45,19 @@ function isCidr(s: string): boolean {
 
 const DIAMETER_IDENTITY = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
+/**
+ * A list set through its environment variable arrives as a string: JSON, as documented
+ * (`EAPD_PEERS='[{"originHost":"nas.example"}]'`). A string that is not JSON is left for validate()
+ * to refuse with its usual message. Values from the config file are already lists (untouched).
+ */
+function jsonList(v: string): unknown {
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
 export const customFormats = {
   'diameter-identity': {
     validate(v: unknown): void {
@@ -54,6 +67,7 @@ export const customFormats = {
     },
   },
   'peer-list': {
+    coerce: jsonList,
     validate(v: unknown): void {
       if (!Array.isArray(v)) throw new Error('must be a list of peer objects');
       v.forEach((p: unknown, i) => {
@@ -84,6 +98,7 @@ export const customFormats = {
     },
   },
   'radius-client-list': {
+    coerce: jsonList,
     validate(v: unknown): void {
       if (!Array.isArray(v)) throw new Error('must be a list of {name, address, secret} objects');
       v.forEach((c: unknown, i) => {
@@ -104,6 +119,7 @@ export const customFormats = {
     },
   },
   'realm-list': {
+    coerce: jsonList,
     validate(v: unknown): void {
       if (!Array.isArray(v) || !v.every((r) => typeof r === 'string' && DIAMETER_IDENTITY.test(r))) {
         throw new Error('must be a list of realm names such as ["iot.example", "meters.example"]');
@@ -111,6 +127,7 @@ export const customFormats = {
     },
   },
   'redirect-rule-list': {
+    coerce: jsonList,
     validate(v: unknown): void {
       if (!Array.isArray(v)) throw new Error('must be a list of redirect rules (see docs/redirect.md)');
       v.forEach((r: unknown, i) => {

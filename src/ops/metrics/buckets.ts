@@ -13,7 +13,8 @@ export const STORE_SECONDS_BUCKETS: readonly number[] = [
 ];
 
 /**
- * EAP request/response rounds per authentication. EAP-PSK with the Identity round done by the NAS
- * takes 2 rounds (PSK-1/2, PSK-3/4); with EAP-Start 3; invalid packets add rounds.
+ * EAP request/response rounds (DERs or Access-Requests) per authentication. A successful EAP-PSK
+ * takes 3 (Identity response → PSK-1, PSK-2 → PSK-3, PSK-4 → Success; measured against eapol_test
+ * and `eapd simulate`), 4 with EAP-Start; a wrong key ends after 2; invalid packets add rounds.
  */
 export const EAP_ROUND_BUCKETS: readonly number[] = [1, 2, 3, 4, 5, 6, 8, 10, 15, 20];

@@ -1,3 +1,4 @@
+import { AppFailureReason } from '../../app/auth-result.js';
 import { EapFailureReason } from '../../eap/failure-reason.js';
 
 /**
@@ -12,10 +13,15 @@ export const AUTH_TRANSPORTS = ['diameter', 'radius'] as const;
 
 /**
  * Every EapFailureReason of the EAP engine (RFC 4764 checks, RFC 3748 Nak, RFC 4072 invalid
- * packets, policy), plus `timeout`: Multi-Round-Time-Out expired (RFC 4072 §2.1), decided by the
- * application, not the engine. Other `policy_*` values are admitted by pattern.
+ * packets, `policy_rejected`), plus every AppFailureReason the fronts decide themselves: `timeout`
+ * (Multi-Round-Time-Out expired, RFC 4072 §2.1), `session_terminated` (STR mid-conversation,
+ * RFC 6733 §8.4), `evicted`, `internal_error`, `shutdown`. Other `policy_*` values are admitted
+ * by pattern.
  */
-export const EAP_FAILURE_REASONS: readonly string[] = [...Object.values(EapFailureReason), 'timeout'];
+export const EAP_FAILURE_REASONS: readonly string[] = [
+  ...Object.values(EapFailureReason),
+  ...Object.values(AppFailureReason),
+];
 export const EAP_FAILURE_REASON_PATTERN = /^(policy_[a-z0-9_]{1,40}|[a-z][a-z0-9_]{1,40})$/;
 
 /** RFC 6733 §5.6 peer states (table in §5.6), written as in the RFC. */

@@ -36,6 +36,13 @@ export const DEFAULT_LABEL_LIMITS: LabelLimits = {
   maxRedirectRules: 256,
 };
 
+/**
+ * Redirect rule names as the routing store admits them (src/store/routing/rule-input.ts), so the
+ * rules `eapd group move` writes (`group:<group>`) get their own series rather than `other`. A name
+ * holding `@` still becomes `other` (BoundedLabel never lets a NAI-like value through).
+ */
+const REDIRECT_RULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
+
 /** Small closed-ish sets (reasons, commands) admit this many unforeseen values. */
 const MAX_EXTRA_SMALL = 32;
 const NO_EXTRA = 0;
@@ -98,7 +105,7 @@ export function createLabels(limits: LabelLimits) {
     transport: new BoundedLabel({ known: TRANSPORTS, maxExtra: NO_EXTRA, canonical: (s) => s.toLowerCase() }),
     redirectRule: new BoundedLabel({
       known: [],
-      pattern: CONFIGURED_NAME_PATTERN,
+      pattern: REDIRECT_RULE_NAME_PATTERN,
       maxExtra: limits.maxRedirectRules,
     }),
     redirectUsage: new BoundedLabel({

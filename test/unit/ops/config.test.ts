@@ -51,6 +51,24 @@ describe('configuration', () => {
     assert.equal(c.log.level, 'debug');
   });
 
+  test('list variables (EAPD_PEERS, EAPD_REDIRECT_RULES, EAPD_SERVED_REALMS) take JSON lists', () => {
+    const c = loadConfig({
+      env: {
+        EAPD_PEERS: '[{"originHost":"dea.edge.example"}]',
+        EAPD_REDIRECT_RULES: '[{"name":"meters-to-b","match":{"group":"meters"},"targets":["aaa://aaa.b.example"]}]',
+        EAPD_SERVED_REALMS: '["iot.example"]',
+      },
+    });
+    assert.deepEqual(c.diameter.peers, [{ originHost: 'dea.edge.example' }]);
+    assert.equal(c.redirect.rules.length, 1);
+    assert.deepEqual(c.node.servedRealms, ['iot.example']);
+  });
+
+  test('a list variable that is not JSON is refused naming the variable', () => {
+    const p = problems(() => loadConfig({ env: { EAPD_PEERS: 'dea.edge.example' } }));
+    assert.ok(p.some((m) => m.includes('diameter.peers') && m.includes('EAPD_PEERS')), p.join('\n'));
+  });
+
   test('environment wins over the config file', () => {
     const file = tempFile(JSON.stringify({ diameter: { port: 4000 }, node: { originRealm: 'file.example' } }));
     const c = loadConfig({ file, env: { EAPD_DIAMETER_PORT: '5000' } });

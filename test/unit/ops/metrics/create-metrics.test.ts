@@ -1,7 +1,9 @@
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { channel } from 'node:diagnostics_channel';
+import { AppFailureReason } from '../../../../src/app/auth-result.js';
 import { appChannels, type AuthResultEvent } from '../../../../src/app/events.js';
+import { EapFailureReason } from '../../../../src/eap/failure-reason.js';
 import { diameterChannels } from '../../../../src/diameter/events.js';
 import { RadiusChannel } from '../../../../src/radius/events.js';
 import { storeChannels } from '../../../../src/store/events.js';
@@ -163,6 +165,16 @@ describe('createMetrics: series at 0 before any traffic', () => {
       'malformed',
       'timeout',
     ]) {
+      assert.equal(sample(text, 'eapd_eap_psk_failures_total', { reason }), 0, reason);
+    }
+  });
+
+  test('every reason the EAP engine and the fronts publish starts at 0, session_terminated and shutdown included', async () => {
+    const text = await metrics().metricsText();
+    const published: readonly string[] = [...Object.values(EapFailureReason), ...Object.values(AppFailureReason)];
+    for (const reason of ['session_terminated', 'evicted', 'internal_error', 'shutdown', 'timeout', 'policy_rejected'])
+      assert.ok(published.includes(reason), `${reason} is published`);
+    for (const reason of published) {
       assert.equal(sample(text, 'eapd_eap_psk_failures_total', { reason }), 0, reason);
     }
   });
