@@ -12,6 +12,8 @@ import { openStore } from './store/open-store.js';
 import { openRoutingStore } from './store/routing/open-routing-store.js';
 import type { RoutingStore } from './store/routing/routing-store.js';
 import { parseRuleJson } from './store/routing/rule-json.js';
+import { usageName } from './store/routing/routing-model.js';
+import { diameterChannels, type DiameterPeerRefusedEvent } from './diameter/events.js';
 import { createDeviceLookup } from './app/device-lookup.js';
 import { EapApplication, type AuthSessionStateValue } from './app/eap-application.js';
 import { createRadiusBackend } from './app/radius-backend.js';
@@ -56,6 +58,12 @@ export interface RunningEapd {
   stop(): Promise<void>;
 }
 
+/** Redirect rules known now: their `eapd_redirects_total` series start at 0 (rate() works at once). */
+async function declareRedirectRules(routing: RoutingStore, metrics: Metrics): Promise<void> {
+  const rules = await routing.listRules();
+  metrics.declare({ redirectRules: rules.map((r) => ({ rule: r.name, usage: usageName(r.usage) ?? String(r.usage) })) });
+}
+
 /** The config file's redirect rules and realms into the routing store (start and SIGHUP). */
 async function applyConfigRouting(routing: RoutingStore, config: Config): Promise<void> {
   await routing.replaceConfigRouting(
@@ -78,6 +86,7 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   const audit: AuditLog = createAuditLog(logger);
   const routing = await openRoutingStore({ url: config.store.url, logger: logger.child({ component: 'routing' }) });
   await applyConfigRouting(routing, config);
+  await declareRedirectRules(routing, metrics);
   const redirect = createRedirectHook({
     routing,
     ...(config.redirect.agentMode ? {} : { devices: store }),
@@ -96,6 +105,12 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
       keyFile: config.diameter.tls.key,
       caFile: config.diameter.tls.ca,
       logger: logger.child({ component: 'tls' }),
+      // Refused during the handshake (no certificate, another CA): counted like CER refusals.
+      onRefused: () => {
+        if (!diameterChannels.peerRefused.hasSubscribers) return;
+        const event: DiameterPeerRefusedEvent = { reason: 'tls_handshake', transport: 'tls' };
+        diameterChannels.peerRefused.publish(event);
+      },
     });
     connectors.set('tls', tls);
   }
@@ -244,6 +259,7 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     radiusPort,
     async reload(next: Config) {
       await applyConfigRouting(routing, next);
+      await declareRedirectRules(routing, metrics);
       await redirect.refresh();
       await tls?.reload();
       logger.info('configuration reloaded (redirect rules, realms, TLS certificates)');
