@@ -1,8 +1,5 @@
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import { DEFAULT_BUSY_TIMEOUT_MS } from '../sqlite/sqlite-device-store.js';
-import { migrate } from '../sqlite/migrations.js';
-import { StoreError, StoreErrorCode } from '../store-error.js';
+import { openDatabase } from '../sqlite/open-database.js';
 import type { StoreLogger } from '../store-logger.js';
 import { normalizeRealm } from './realm.js';
 import { RoutingError, RoutingErrorCode } from './routing-error.js';
@@ -31,7 +28,6 @@ export interface SqliteRoutingStoreOptions {
 }
 
 export const DEFAULT_AUDIT_LIMIT = 100;
-const WAL = 'wal';
 const SQLITE_TRUE = 1;
 const SQLITE_FALSE = 0;
 
@@ -143,33 +139,7 @@ export class SqliteRoutingStore implements RoutingStore {
 
   /** Opens (creating if absent) and migrates the database shared with the device store. */
   static open(options: SqliteRoutingStoreOptions): SqliteRoutingStore {
-    let db: Database;
-    try {
-      db = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
-    } catch (e) {
-      throw new StoreError(
-        StoreErrorCode.StoreOpenFailed,
-        `cannot open database ${options.path}: ${String(e)}`,
-        {},
-        { cause: e },
-      );
-    }
-    try {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== WAL) {
-        throw new StoreError(
-          StoreErrorCode.StoreOpenFailed,
-          `database ${options.path} cannot use WAL mode (got ${String(mode)})`,
-        );
-      }
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      migrate(db, options.now ?? ((): Date => new Date()), options.logger);
-      return new SqliteRoutingStore(db, options);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    return new SqliteRoutingStore(openDatabase(options), options);
   }
 
   async listRealms(): Promise<ServedRealm[]> {

@@ -7,11 +7,10 @@ import type { DeviceStore, ExportOptions, ListFilter } from '../device-store.js'
 import { LruCache } from '../lru-cache.js';
 import { StoreError, StoreErrorCode } from '../store-error.js';
 import type { StoreLogger } from '../store-logger.js';
-import { migrate } from './migrations.js';
+import { openDatabase } from './open-database.js';
 
 export const DEFAULT_CACHE_SIZE = 10_000;
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
-const WAL = 'wal';
+export { DEFAULT_BUSY_TIMEOUT_MS } from './open-database.js';
 const SQLITE_TRUE = 1;
 const SQLITE_FALSE = 0;
 const PRIMARY_KEY_VIOLATION = 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -132,33 +131,7 @@ export class SqliteDeviceStore implements DeviceStore {
 
   /** Opens (creating if absent) and migrates the database. Does not check the master key: see `foreignKeyId`. */
   static open(options: SqliteStoreOptions): SqliteDeviceStore {
-    let db: Database;
-    try {
-      db = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
-    } catch (e) {
-      throw new StoreError(
-        StoreErrorCode.StoreOpenFailed,
-        `cannot open database ${options.path}: ${String(e)}`,
-        {},
-        { cause: e },
-      );
-    }
-    try {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== WAL) {
-        throw new StoreError(
-          StoreErrorCode.StoreOpenFailed,
-          `database ${options.path} cannot use WAL mode (got ${String(mode)})`,
-        );
-      }
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      migrate(db, options.now ?? ((): Date => new Date()), options.logger);
-      return new SqliteDeviceStore(db, options);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    return new SqliteDeviceStore(openDatabase(options), options);
   }
 
   get masterKeyId(): string {
