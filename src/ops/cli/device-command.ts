@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PSK_LENGTH, type Device, type NewDevice } from '../../store/device.js';
 import { parsePskHex, validateIdentity } from '../../store/device-input.js';
@@ -8,6 +7,7 @@ import type { DeviceStore } from '../../store/device-store.js';
 import { isStoreError, StoreErrorCode } from '../../store/store-error.js';
 import { formatDeviceCsv, parseDeviceCsv } from './device-csv.js';
 import { ExitCode } from './exit-codes.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 export interface DeviceCommandIo {
   readonly store: DeviceStore;
@@ -30,7 +30,6 @@ export const DEVICE_USAGE = `usage:
 
 const FILE_MODE_WITH_PSK = 0o600;
 const FILE_MODE_PUBLIC = 0o644;
-const TEMP_SUFFIX_BYTES = 6;
 const JSON_INDENT = 2;
 
 class UsageError extends Error {}
@@ -211,25 +210,6 @@ async function exportCommand(args: string[], io: DeviceCommandIo): Promise<void>
   io.out(
     `exported ${devices.length} device${devices.length === 1 ? '' : 's'} to ${file}${withPsk ? ' (with PSKs, mode 0600)' : ''}\n`,
   );
-}
-
-/** Writes via a new temp file created with `mode` and renamed over `file`: an existing looser file never holds the data. */
-function writeFileAtomic(file: string, text: string, mode: number): void {
-  const temp = join(
-    dirname(file),
-    `.${basename(file)}.${randomBytes(TEMP_SUFFIX_BYTES).toString('hex')}.tmp`,
-  );
-  const fd = openSync(temp, 'wx', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(temp);
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(temp, file);
 }
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
