@@ -30,6 +30,7 @@ import { runGroupCommand } from './ops/cli/group-command.js';
 import { runRealmCommand } from './ops/cli/realm-command.js';
 import { runSimulateCommand } from './ops/cli/simulate-command.js';
 import { runSessionCommand } from './ops/cli/session-command.js';
+import { runBenchCommand } from './ops/cli/bench-command.js';
 import type { DeviceStore } from './store/device-store.js';
 import { createAdminServer, type AdminServer } from './ops/admin/admin-server.js';
 import { createAuditLog, type AuditLog } from './ops/audit.js';
@@ -368,9 +369,10 @@ const realm: Command = (args, ctx) => withStores(ctx, ({ routing }) => runRealmC
 const group: Command = (args, ctx) =>
   withStores(ctx, ({ routing, devices }) => runGroupCommand(args, { routing, devices, ...write, actor: 'cli' }));
 const simulate: Command = (args, ctx) => runSimulateCommand(args, ctx.io);
+const bench: Command = (args, ctx) => runBenchCommand(args, ctx.io);
 const session: Command = (args, ctx) => runSessionCommand(args, { io: ctx.io, config: () => ctx.loadConfig() });
 
-export const commands: Readonly<Record<string, Command>> = { serve, device, route, realm, group, simulate, session };
+export const commands: Readonly<Record<string, Command>> = { serve, device, route, realm, group, simulate, session, bench };
 
 function isEntryPoint(): boolean {
   const entry = process.argv[1];

@@ -26,6 +26,9 @@ Testing an installation
            [--eap-start] [--calling-station-id X] [--called-station-id Y]
                                         act as a NAS: authenticate over Diameter and report
 
+Benchmarks
+  bench [--quick] [--only ID,...] [--out DIR]   run the benchmark scenarios (results in bench/results/)
+
 Options
   --config FILE   JSON configuration laid over the defaults (environment variables win)
   -h, --help      this help        -v, --version   print the version
