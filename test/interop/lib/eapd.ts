@@ -24,6 +24,8 @@ export interface EapdOptions {
   readonly radiusSecret?: string;
   /** Extra EAPD_* variables. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra arguments to `eapd serve`, e.g. ['--config', file]. */
+  readonly serveArgs?: readonly string[];
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -50,7 +52,7 @@ export async function startEapd(rig: Rig, options: EapdOptions): Promise<EapdUnd
   };
   const main = join(repoRoot(), 'dist', 'src', 'main.js');
   const processEnv = { ...process.env, ...env };
-  const proc = await rig.start({ name, command: process.execPath, args: [main, 'serve'], env: processEnv });
+  const proc = await rig.start({ name, command: process.execPath, args: [main, 'serve', ...(options.serveArgs ?? [])], env: processEnv });
   await proc.waitForLog(/"message":"eapd started"/, START_TIMEOUT_MS);
   let cliRuns = 0;
   return {
