@@ -12,6 +12,8 @@ export interface DiameterClientOptions {
   readonly logger: PeerLogger;
   readonly maxMessageBytes?: number;
   readonly ceaTimeoutMs?: number;
+  /** TLS: the name the server's certificate must carry (default: `host`; RFC 6733 §13.1). */
+  readonly serverName?: string;
 }
 
 /** A server request (ASR, RAR) for the client's owner; resolve with the answer to send. */
@@ -41,7 +43,7 @@ export class DiameterClient {
   }
 
   static async connect(transport: Transport, host: string, port: number, options: DiameterClientOptions): Promise<DiameterClient> {
-    const t = await transport.connect({ host, port, serverName: host });
+    const t = await transport.connect({ host, port, serverName: options.serverName ?? host });
     let resolveClosed: (reason: string) => void = () => undefined;
     const closed = new Promise<string>((r) => (resolveClosed = r));
     const owner: { client?: DiameterClient } = {};
