@@ -24,6 +24,7 @@ Sessions (through the running server's admin API)
 Testing an installation
   simulate --server HOST:PORT --identity ID --psk HEX [--count N] [--concurrency C]
            [--eap-start] [--calling-station-id X] [--called-station-id Y]
+           [--transport tcp|tls|sctp] [--cert F --key F --ca F] [--expect success|failure]
                                         act as a NAS: authenticate over Diameter and report
 
 Benchmarks
