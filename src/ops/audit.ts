@@ -66,6 +66,14 @@ export function auditRecord(message: unknown): AuditRecord {
   };
 }
 
+/** A logger that can say whether `info` lines would be written (winston's isLevelEnabled). */
+type LevelAware = Logger & { readonly isLevelEnabled?: (level: string) => boolean };
+
+/** False only when the logger says `info` is below its level; a logger that cannot say writes. */
+function writesInfo(logger: LevelAware): boolean {
+  return typeof logger.isLevelEnabled !== 'function' || logger.isLevelEnabled('info');
+}
+
 /**
  * Writes one JSON audit line per finished authentication (`eapd:auth:result`, both fronts)
  * through a child logger tagged `{ audit: true }`, so log shippers can route audit lines apart.
@@ -73,6 +81,9 @@ export function auditRecord(message: unknown): AuditRecord {
 export function createAuditLog(logger: Logger): AuditLog {
   const audit = logger.child({ audit: true });
   const onResult = (message: unknown): void => {
+    // winston formats (redacts, timestamps, serialises) before its transports drop a line below
+    // their level: ask first, so that a server at `warn` pays nothing per authentication.
+    if (!writesInfo(audit)) return;
     try {
       const record = auditRecord(message);
       audit.info('authentication', { ...record });

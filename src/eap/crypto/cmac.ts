@@ -33,9 +33,11 @@ export class Cmac {
     for (const p of parts) total += p.length;
     // RFC 4493 §2.4 steps 2-4: n blocks, the last one complete or padded.
     const blocks = total === 0 ? 1 : Math.ceil(total / AES_BLOCK);
-    const input = Buffer.alloc(blocks * AES_BLOCK);
+    // From Node's pool (scratch, dropped at once): only the padding needs zeroing.
+    const input = Buffer.allocUnsafe(blocks * AES_BLOCK);
     let at = 0;
     for (const p of parts) at += p.copy(input, at);
+    input.fill(0, total);
     const complete = total > 0 && total % AES_BLOCK === 0;
     if (!complete) input[total] = PAD_FIRST_BYTE;
     const subkey = complete ? this.#k1 : this.#k2;

@@ -6,7 +6,7 @@ import { auditRecord, createAuditLog, type AuditLog } from '../../../src/ops/aud
 import { createLogger, type Logger } from '../../../src/ops/logging.js';
 
 /** A JSON logger writing into an array of parsed lines. */
-function capture(): { logger: Logger; lines: Record<string, unknown>[] } {
+function capture(level: 'info' | 'warn' = 'info'): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -15,7 +15,7 @@ function capture(): { logger: Logger; lines: Record<string, unknown>[] } {
       done();
     },
   });
-  return { logger: createLogger({ level: 'info', format: 'json', stream }), lines };
+  return { logger: createLogger({ level, format: 'json', stream }), lines };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -90,6 +90,45 @@ describe('audit log', () => {
     assert.equal(r.mac, null);
     assert.equal(r.rounds, null);
     assert.doesNotThrow(() => auditRecord(null));
+  });
+
+  test('builds no audit line when the logger says info is below its level', async () => {
+    const seen: string[] = [];
+    const quiet = {
+      error() {},
+      warn() {},
+      debug() {},
+      info: (message: string) => void seen.push(message),
+      isLevelEnabled: (level: string) => level === 'error' || level === 'warn',
+      child: (): Logger => quiet,
+    };
+    open.push(createAuditLog(quiet));
+    appChannels.authResult.publish(event);
+    await flush();
+    assert.deepEqual(seen, []);
+  });
+
+  test('writes nothing through a winston logger at warn', async () => {
+    const { logger, lines } = capture('warn');
+    open.push(createAuditLog(logger));
+    appChannels.authResult.publish(event);
+    await flush();
+    assert.equal(lines.length, 0);
+  });
+
+  test('writes through a logger that cannot tell its level', async () => {
+    const seen: string[] = [];
+    const plain: Logger = {
+      error() {},
+      warn() {},
+      debug() {},
+      info: (message) => void seen.push(message),
+      child: () => plain,
+    };
+    open.push(createAuditLog(plain));
+    appChannels.authResult.publish(event);
+    await flush();
+    assert.deepEqual(seen, ['authentication']);
   });
 
   test('stops writing after close()', async () => {

@@ -17,6 +17,8 @@ import { buildPsk1, buildPsk3, parsePsk2, parsePsk4, type Psk2, type Psk4 } from
 import { openPchannel, pchannelContent, pchannelPlaintext } from './pchannel.js';
 import type { PeerLookup } from './peer-lookup.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** Server states (as hostapd's eap_server_psk.c): which request was sent last. */
 const PskServerState = { Psk1: 'PSK_1', Psk3: 'PSK_3', Done: 'DONE' } as const;
 type PskServerState = (typeof PskServerState)[keyof typeof PskServerState];
@@ -43,7 +45,7 @@ export class PskServerMethod implements EapServerMethod {
   readonly #random: (n: number) => Buffer;
 
   #state: PskServerState = PskServerState.Psk1;
-  #randS: Buffer = Buffer.alloc(PSK_RAND_LENGTH);
+  #randS: Buffer = EMPTY;
   #randP: Buffer | undefined;
   #peerId: string | undefined;
   #ctx: PskKeyContext | undefined;
