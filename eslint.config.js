@@ -14,7 +14,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports (house style).' },
-        { selector: "TSEnumDeclaration[const=true]", message: 'Use `as const` objects, not const enum.' },
+        { selector: 'TSEnumDeclaration[const=true]', message: 'Use `as const` objects, not const enum.' },
       ],
     },
   },

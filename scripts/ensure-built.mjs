@@ -18,7 +18,11 @@ try {
     console.error('eapd: installing npm dependencies (npm ci)…');
     run(npm, ['ci', '--no-audit', '--no-fund']);
   }
-  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')]);
+  run(process.execPath, [
+    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(root, 'tsconfig.json'),
+  ]);
 } catch (e) {
   console.error(`eapd: build failed: ${e.message}`);
   process.exit(1);

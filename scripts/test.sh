@@ -42,8 +42,9 @@ while IFS= read -r -d '' js; do
   fi
 done < <(find dist/test -name '*.js' -print0 2>/dev/null)
 
-step "lint (eslint .)"
+step "lint (eslint ., prettier --check .)"
 npx --no-install eslint .
+npx --no-install prettier --check . >/dev/null || { npx --no-install prettier --check .; echo "run: npm run format" >&2; exit 1; }
 
 OPTS=()
 PATHS=()

@@ -62,13 +62,18 @@ export interface RunningEapd {
 /** Redirect rules known now: their `eapd_redirects_total` series start at 0 (rate() works at once). */
 async function declareRedirectRules(routing: RoutingStore, metrics: Metrics): Promise<void> {
   const rules = await routing.listRules();
-  metrics.declare({ redirectRules: rules.map((r) => ({ rule: r.name, usage: usageName(r.usage) ?? String(r.usage) })) });
+  metrics.declare({
+    redirectRules: rules.map((r) => ({ rule: r.name, usage: usageName(r.usage) ?? String(r.usage) })),
+  });
 }
 
 /** The config file's redirect rules and realms into the routing store (start and SIGHUP). */
 async function applyConfigRouting(routing: RoutingStore, config: Config): Promise<void> {
   await routing.replaceConfigRouting(
-    { realms: config.redirect.realms, rules: config.redirect.rules.map((r, i) => parseRuleJson(r, `redirect.rules[${i}]: `)) },
+    {
+      realms: config.redirect.realms,
+      rules: config.redirect.rules.map((r, i) => parseRuleJson(r, `redirect.rules[${i}]: `)),
+    },
     'config',
   );
 }
@@ -79,13 +84,23 @@ async function applyConfigRouting(routing: RoutingStore, config: Config): Promis
  */
 export async function startEapd(config: Config, logger: Logger): Promise<RunningEapd> {
   const version = eapdVersion();
-  const store = await openStore({ url: config.store.url, masterKeyFile: config.store.masterKeyFile, logger: logger.child({ component: 'store' }) });
+  const store = await openStore({
+    url: config.store.url,
+    masterKeyFile: config.store.masterKeyFile,
+    logger: logger.child({ component: 'store' }),
+  });
   const metrics = createMetrics({
     buildInfo: { version },
-    known: { peers: config.diameter.peers.map((p) => p.originHost), radiusClients: config.radius.clients.map((c) => c.name) },
+    known: {
+      peers: config.diameter.peers.map((p) => p.originHost),
+      radiusClients: config.radius.clients.map((c) => c.name),
+    },
   });
   const audit: AuditLog = createAuditLog(logger);
-  const routing = await openRoutingStore({ url: config.store.url, logger: logger.child({ component: 'routing' }) });
+  const routing = await openRoutingStore({
+    url: config.store.url,
+    logger: logger.child({ component: 'routing' }),
+  });
   await applyConfigRouting(routing, config);
   await declareRedirectRules(routing, metrics);
   const redirect = createRedirectHook({
@@ -144,7 +159,14 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
 
   let app: EapApplication | undefined;
   if (agentMode) {
-    node.register(ApplicationId.DiameterEAP, createRedirectAgentHandler({ originHost: config.node.originHost, originRealm: config.node.originRealm, redirect }));
+    node.register(
+      ApplicationId.DiameterEAP,
+      createRedirectAgentHandler({
+        originHost: config.node.originHost,
+        originRealm: config.node.originRealm,
+        redirect,
+      }),
+    );
     logger.info('redirect agent mode: every DER is answered from the redirect rules; no EAP state is kept');
   } else {
     app = new EapApplication({
@@ -156,7 +178,9 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
       lookupFor,
       multiRoundTimeoutSeconds: config.eap.multiRoundTimeoutSeconds,
       maxSessions: config.eap.maxSessions,
-      authSessionState: AuthSessionState[config.eap.authSessionState as keyof typeof AuthSessionState] as AuthSessionStateValue,
+      authSessionState: AuthSessionState[
+        config.eap.authSessionState as keyof typeof AuthSessionState
+      ] as AuthSessionStateValue,
       sessionTimeoutSeconds: config.eap.sessionTimeoutSeconds,
       authorizationLifetimeSeconds: config.eap.authorizationLifetimeSeconds,
       redirect,
@@ -180,12 +204,16 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   const listeners: TransportListener[] = [];
   listeners.push(await node.listen(tcp, config.diameter.host, config.diameter.port));
   if (tls) listeners.push(await node.listen(tls, config.diameter.host, config.diameter.tls.port));
-  const sctp = selectSctpBackend(parseSctpBackend(config.diameter.sctp.backend), logger.child({ component: 'sctp' }));
+  const sctp = selectSctpBackend(
+    parseSctpBackend(config.diameter.sctp.backend),
+    logger.child({ component: 'sctp' }),
+  );
   if ('transport' in sctp && sctp.transport !== undefined) {
     connectors.set('sctp', sctp.transport);
     listeners.push(await node.listen(sctp.transport, config.diameter.host, config.diameter.sctp.port));
   }
-  for (const l of listeners) logger.info('diameter listening', { transport: l.kind, host: l.address.host, port: l.address.port });
+  for (const l of listeners)
+    logger.info('diameter listening', { transport: l.kind, host: l.address.host, port: l.address.port });
   node.start();
 
   let radius: RadiusServer | undefined;
@@ -206,9 +234,15 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     radiusPort = bound.port;
     // The built-in loopback client's series start at 0 like the configured clients'.
     metrics.declare({ radiusClients: radiusClients.map((c) => c.name) });
-    logger.info('radius listening', { host: bound.address, port: bound.port, clients: [...new Set(radiusClients.map((c) => c.name))] });
+    logger.info('radius listening', {
+      host: bound.address,
+      port: bound.port,
+      clients: [...new Set(radiusClients.map((c) => c.name))],
+    });
   } else if (config.radius.enabled && !agentMode) {
-    logger.info('radius front not started: no RADIUS client configured (set radius.clients or EAPD_RADIUS_SECRET)');
+    logger.info(
+      'radius front not started: no RADIUS client configured (set radius.clients or EAPD_RADIUS_SECRET)',
+    );
   }
 
   // Conversations in progress on both fronts, read at scrape time.
@@ -234,19 +268,41 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   admin.route('GET', '/api/peers', () => ({ status: 200, body: { peers: node.peers() } }));
   registerRoutesApi(admin, { routing, devices: store });
   const sessionRoute = (kind: 'abort' | 'reauth') => async (req: { body: unknown }) => {
-    if (!sessionControl) throw new AdminHttpError(409, 'EAPD_NO_SESSIONS', 'a redirect agent keeps no sessions');
+    if (!sessionControl)
+      throw new AdminHttpError(409, 'EAPD_NO_SESSIONS', 'a redirect agent keeps no sessions');
     const body = req.body as { session?: unknown; identity?: unknown } | undefined;
-    const target = typeof body?.session === 'string' ? body.session : typeof body?.identity === 'string' ? body.identity : undefined;
-    if (target === undefined) throw new AdminHttpError(400, 'EAPD_BAD_REQUEST', 'body must be {"identity": "..."} or {"session": "..."}');
-    const outcomes = kind === 'abort' ? await sessionControl.abortSession(target) : await sessionControl.reauthenticate(target);
-    if (outcomes.length === 0) throw new AdminHttpError(404, 'EAPD_SESSION_NOT_FOUND', `no authorized session for ${target}`);
-    logger.info(kind === 'abort' ? 'session abort requested' : 're-authentication requested', { target, outcomes });
+    const target =
+      typeof body?.session === 'string'
+        ? body.session
+        : typeof body?.identity === 'string'
+          ? body.identity
+          : undefined;
+    if (target === undefined)
+      throw new AdminHttpError(
+        400,
+        'EAPD_BAD_REQUEST',
+        'body must be {"identity": "..."} or {"session": "..."}',
+      );
+    const outcomes =
+      kind === 'abort'
+        ? await sessionControl.abortSession(target)
+        : await sessionControl.reauthenticate(target);
+    if (outcomes.length === 0)
+      throw new AdminHttpError(404, 'EAPD_SESSION_NOT_FOUND', `no authorized session for ${target}`);
+    logger.info(kind === 'abort' ? 'session abort requested' : 're-authentication requested', {
+      target,
+      outcomes,
+    });
     return { status: 200, body: { outcomes } };
   };
   admin.route('POST', '/api/sessions/abort', sessionRoute('abort'));
   admin.route('POST', '/api/sessions/reauth', sessionRoute('reauth'));
   const adminAddress = await admin.listen();
-  logger.info('admin listening', { host: adminAddress.host, port: adminAddress.port, endpoints: ['/metrics', '/healthz', '/readyz', '/api'] });
+  logger.info('admin listening', {
+    host: adminAddress.host,
+    port: adminAddress.port,
+    endpoints: ['/metrics', '/healthz', '/readyz', '/api'],
+  });
 
   let stopped = false;
   return {
@@ -321,10 +377,14 @@ const serve: Command = async (args, ctx) => {
       try {
         next = ctx.loadConfig();
       } catch (e) {
-        logger.error('SIGHUP: configuration invalid, keeping the running one', { error: (e as Error).message });
+        logger.error('SIGHUP: configuration invalid, keeping the running one', {
+          error: (e as Error).message,
+        });
         return;
       }
-      running.reload(next).catch((e: unknown) => logger.error('SIGHUP: reload failed', { error: (e as Error).message }));
+      running
+        .reload(next)
+        .catch((e: unknown) => logger.error('SIGHUP: reload failed', { error: (e as Error).message }));
     });
   });
 };
@@ -364,15 +424,29 @@ const write = {
   err: (s: string) => void process.stderr.write(s),
 };
 
-const route: Command = (args, ctx) => withStores(ctx, ({ routing }) => runRouteCommand(args, { routing, ...write, actor: 'cli' }));
-const realm: Command = (args, ctx) => withStores(ctx, ({ routing }) => runRealmCommand(args, { routing, ...write, actor: 'cli' }));
+const route: Command = (args, ctx) =>
+  withStores(ctx, ({ routing }) => runRouteCommand(args, { routing, ...write, actor: 'cli' }));
+const realm: Command = (args, ctx) =>
+  withStores(ctx, ({ routing }) => runRealmCommand(args, { routing, ...write, actor: 'cli' }));
 const group: Command = (args, ctx) =>
-  withStores(ctx, ({ routing, devices }) => runGroupCommand(args, { routing, devices, ...write, actor: 'cli' }));
+  withStores(ctx, ({ routing, devices }) =>
+    runGroupCommand(args, { routing, devices, ...write, actor: 'cli' }),
+  );
 const simulate: Command = (args, ctx) => runSimulateCommand(args, ctx.io);
 const bench: Command = (args, ctx) => runBenchCommand(args, ctx.io);
-const session: Command = (args, ctx) => runSessionCommand(args, { io: ctx.io, config: () => ctx.loadConfig() });
+const session: Command = (args, ctx) =>
+  runSessionCommand(args, { io: ctx.io, config: () => ctx.loadConfig() });
 
-export const commands: Readonly<Record<string, Command>> = { serve, device, route, realm, group, simulate, session, bench };
+export const commands: Readonly<Record<string, Command>> = {
+  serve,
+  device,
+  route,
+  realm,
+  group,
+  simulate,
+  session,
+  bench,
+};
 
 function isEntryPoint(): boolean {
   const entry = process.argv[1];

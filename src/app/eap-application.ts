@@ -489,5 +489,3 @@ function unsupported(req: MessageView): HandlerResult {
     [],
   );
 }
-
-

@@ -18,12 +18,18 @@ export function createRedirectAgentHandler(options: {
   return async (req: MessageView): Promise<HandlerResult> => {
     const extra = [
       u32(AvpCode.AuthApplicationId, req.applicationId),
-      ...(req.find(AvpCode.AuthRequestType) ? [u32(AvpCode.AuthRequestType, req.find(AvpCode.AuthRequestType)!.asUnsigned32())] : []),
+      ...(req.find(AvpCode.AuthRequestType)
+        ? [u32(AvpCode.AuthRequestType, req.find(AvpCode.AuthRequestType)!.asUnsigned32())]
+        : []),
     ];
     if (req.commandCode !== CommandCode.DiameterEAP) {
       return {
         kind: 'error',
-        error: { resultCode: ResultCode.DIAMETER_UNABLE_TO_DELIVER, errorBit: true, message: 'this redirect agent redirects DERs only' },
+        error: {
+          resultCode: ResultCode.DIAMETER_UNABLE_TO_DELIVER,
+          errorBit: true,
+          message: 'this redirect agent redirects DERs only',
+        },
         extra,
       };
     }
@@ -52,7 +58,11 @@ export function createRedirectAgentHandler(options: {
     }
     return {
       kind: 'error',
-      error: { resultCode: ResultCode.DIAMETER_REALM_NOT_SERVED, errorBit: true, message: `no redirect rule for realm ${destinationRealm}` },
+      error: {
+        resultCode: ResultCode.DIAMETER_REALM_NOT_SERVED,
+        errorBit: true,
+        message: `no redirect rule for realm ${destinationRealm}`,
+      },
       extra,
     };
   };

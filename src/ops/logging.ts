@@ -16,14 +16,16 @@ export interface Logger {
  * Field names that must never reach a log line, whatever the caller passes. The protocol code
  * never logs key material; this is the second line of defence.
  */
-const SECRET_FIELD = /^(psk|msk|emsk|tek|ak|kdk|key|secret|password|token|masterkey|eap-master-session-key)$/i;
+const SECRET_FIELD =
+  /^(psk|msk|emsk|tek|ak|kdk|key|secret|password|token|masterkey|eap-master-session-key)$/i;
 
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || typeof value !== 'object' || value === null) return value;
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
   return out;
 }
 

@@ -10,7 +10,10 @@ const TEMP_SUFFIX_BYTES = 6;
  * holds the data.
  */
 export function writeFileAtomic(file: string, data: string | Buffer, mode: number): void {
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(TEMP_SUFFIX_BYTES).toString('hex')}.tmp`);
+  const temp = join(
+    dirname(file),
+    `.${basename(file)}.${randomBytes(TEMP_SUFFIX_BYTES).toString('hex')}.tmp`,
+  );
   const fd = openSync(temp, 'wx', mode);
   try {
     if (typeof data === 'string') writeSync(fd, data);

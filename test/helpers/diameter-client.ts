@@ -1,5 +1,14 @@
 import { connect, type Socket } from 'node:net';
-import { Framer, MessageView, encodeMessage, u32, utf8, address, CommandFlag, type AvpSpec } from '../../src/diameter/codec/index.js';
+import {
+  Framer,
+  MessageView,
+  encodeMessage,
+  u32,
+  utf8,
+  address,
+  CommandFlag,
+  type AvpSpec,
+} from '../../src/diameter/codec/index.js';
 import { AvpCode, ApplicationId, CommandCode } from '../../src/diameter/dict/constants.gen.js';
 
 /**
@@ -87,7 +96,12 @@ export function nextIds(): { hopByHop: number; endToEnd: number } {
 }
 
 /** A CER as freeDiameterd sends it: Relay only, unless `applications` says otherwise. */
-export function cerFrame(originHost: string, originRealm: string, applications: number[] = [ApplicationId.Relay], extra: AvpSpec[] = []): Buffer {
+export function cerFrame(
+  originHost: string,
+  originRealm: string,
+  applications: number[] = [ApplicationId.Relay],
+  extra: AvpSpec[] = [],
+): Buffer {
   return encodeMessage({
     commandCode: CommandCode.CapabilitiesExchange,
     applicationId: 0,
@@ -106,7 +120,12 @@ export function cerFrame(originHost: string, originRealm: string, applications: 
   });
 }
 
-export function baseRequest(commandCode: number, originHost: string, originRealm: string, extra: AvpSpec[] = []): Buffer {
+export function baseRequest(
+  commandCode: number,
+  originHost: string,
+  originRealm: string,
+  extra: AvpSpec[] = [],
+): Buffer {
   return encodeMessage({
     commandCode,
     applicationId: 0,

@@ -15,15 +15,17 @@ export interface NodeFixture {
 }
 
 /** A DiameterNode listening on a free loopback TCP port, as eapd runs it. */
-export async function startNode(options: {
-  originHost?: string;
-  originRealm?: string;
-  peers?: ConfiguredPeer[];
-  unknownPeers?: 'loopback-only' | 'accept' | 'reject';
-  twMs?: number;
-  tcMs?: number;
-  ceaTimeoutMs?: number;
-} = {}): Promise<NodeFixture> {
+export async function startNode(
+  options: {
+    originHost?: string;
+    originRealm?: string;
+    peers?: ConfiguredPeer[];
+    unknownPeers?: 'loopback-only' | 'accept' | 'reject';
+    twMs?: number;
+    tcMs?: number;
+    ceaTimeoutMs?: number;
+  } = {},
+): Promise<NodeFixture> {
   const tcp = new TcpTransport();
   const node = new DiameterNode({
     local: {

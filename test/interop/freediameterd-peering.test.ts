@@ -20,7 +20,14 @@ const TW_SECONDS = 6;
 function dwr(metrics: string, direction: 'in' | 'out'): number {
   const line = metrics
     .split('\n')
-    .find((l) => l.startsWith('eapd_diameter_messages_total{') && l.includes('command="DWR"') && l.includes('type="request"') && l.includes(`direction="${direction}"`) && l.includes('peer="dea.edge.example"'));
+    .find(
+      (l) =>
+        l.startsWith('eapd_diameter_messages_total{') &&
+        l.includes('command="DWR"') &&
+        l.includes('type="request"') &&
+        l.includes(`direction="${direction}"`) &&
+        l.includes('peer="dea.edge.example"'),
+    );
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
@@ -56,10 +63,14 @@ test('freeDiameterd peers with eapd: CER/CEA, DWR/DWA both ways, DPR/DPA, clean 
   // Each side sends a DWR after Tw ± 2 s without traffic, and any received message resets the
   // other side's timer (RFC 3539), so which side speaks first varies: watch eapd's own counters
   // until both directions have happened.
-  await waitFor(async () => {
-    const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
-    return dwr(text, 'in') >= 1 && dwr(text, 'out') >= 1;
-  }, 20 * TW_SECONDS * 1000, 'a DWR in each direction');
+  await waitFor(
+    async () => {
+      const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+      return dwr(text, 'in') >= 1 && dwr(text, 'out') >= 1;
+    },
+    20 * TW_SECONDS * 1000,
+    'a DWR in each direction',
+  );
 
   await fd.stop();
   await eapd.process.waitForLog(/"message":"peer sent DPR"/, 5_000);

@@ -190,7 +190,12 @@ describe('dashboard and alert PromQL against a real Prometheus scraping the real
       env: {
         EAPD_PEERS: JSON.stringify([{ originHost: PEER }]),
         EAPD_REDIRECT_RULES: JSON.stringify([
-          { name: REDIRECT_RULE, match: { group: METERS_GROUP }, targets: [REDIRECT_TARGET], usage: REDIRECT_USAGE },
+          {
+            name: REDIRECT_RULE,
+            match: { group: METERS_GROUP },
+            targets: [REDIRECT_TARGET],
+            usage: REDIRECT_USAGE,
+          },
         ]),
         EAPD_MULTI_ROUND_TIMEOUT_SECONDS: String(MULTI_ROUND_TIMEOUT_SECONDS),
         EAPD_LOG_LEVEL: 'info',
@@ -201,7 +206,14 @@ describe('dashboard and alert PromQL against a real Prometheus scraping the real
       [SENSOR_2, undefined],
       [METER, METERS_GROUP],
     ] as const) {
-      const r = await eapd.cli(['device', 'add', user.identity, '--psk', user.pskHex, ...(group ? ['--group', group] : [])]);
+      const r = await eapd.cli([
+        'device',
+        'add',
+        user.identity,
+        '--psk',
+        user.pskHex,
+        ...(group ? ['--group', group] : []),
+      ]);
       assert.equal(r.code, 0, `eapd device add ${user.identity}:\n${r.log}`);
     }
 
@@ -215,7 +227,8 @@ describe('dashboard and alert PromQL against a real Prometheus scraping the real
     await simulate(UNKNOWN_SENSOR, 1, 'failure');
     await simulate(METER, 1, 'failure');
     // RADIUS (the built-in loopback client): successes and a wrong key.
-    for (let i = 0; i < RADIUS_SUCCESSES; i++) assert.ok(await eapol(SENSOR_2, radiusPort), 'eapol_test SUCCESS');
+    for (let i = 0; i < RADIUS_SUCCESSES; i++)
+      assert.ok(await eapol(SENSOR_2, radiusPort), 'eapol_test SUCCESS');
     assert.ok(!(await eapol(SENSOR_1_WRONG_KEY, radiusPort)), 'eapol_test with a wrong key fails');
     // Left in progress: one conversation per front, on a Diameter connection that stays up.
     held = await holdDiameterConversation(diameterPort!, SENSOR_2);
@@ -236,9 +249,7 @@ describe('dashboard and alert PromQL against a real Prometheus scraping the real
   });
 
   test('the counters Prometheus scraped match the traffic driven on both fronts', async () => {
-    const byTransport = await prometheus.query(
-      'sum by (transport, result) (eapd_eap_authentications_total)',
-    );
+    const byTransport = await prometheus.query('sum by (transport, result) (eapd_eap_authentications_total)');
     const count = (transport: string, result: string): number | undefined =>
       byTransport.find((s) => s.metric['transport'] === transport && s.metric['result'] === result)?.value;
     assert.equal(count('diameter', 'success'), DIAMETER_SUCCESSES);
@@ -246,16 +257,18 @@ describe('dashboard and alert PromQL against a real Prometheus scraping the real
     assert.equal(count('radius', 'success'), RADIUS_SUCCESSES);
     assert.equal(count('radius', 'failure'), 1);
     const reasons = await prometheus.query('eapd_eap_psk_failures_total > 0');
-    assert.deepEqual(
-      Object.fromEntries(reasons.map((s) => [s.metric['reason'], s.value])),
-      { bad_mac_p: DIAMETER_WRONG_KEY + 1, unknown_peer: 1 },
-    );
+    assert.deepEqual(Object.fromEntries(reasons.map((s) => [s.metric['reason'], s.value])), {
+      bad_mac_p: DIAMETER_WRONG_KEY + 1,
+      unknown_peer: 1,
+    });
     const redirects = await prometheus.query(`eapd_redirects_total{rule="${REDIRECT_RULE}"}`);
     assert.deepEqual(
       redirects.map((s) => [s.metric['usage'], s.value]),
       [[REDIRECT_USAGE, 1]],
     );
-    const answers3006 = await prometheus.query('eapd_diameter_answers_total{command="DEA",result_code="3006"}');
+    const answers3006 = await prometheus.query(
+      'eapd_diameter_answers_total{command="DEA",result_code="3006"}',
+    );
     assert.equal(answers3006[0]?.value, 1);
     const peerUp = await prometheus.query(`eapd_diameter_peer_up{peer="${PEER}"}`);
     assert.equal(peerUp[0]?.value, 1);

@@ -69,7 +69,10 @@ function verdictOf(result: EapolTestResult): Verdict {
 /** The final answer of each authentication a server sent, in order: [RADIUS code, EAP code]. */
 function finalAnswers(packets: readonly WireRadiusPacket[], server: string): [number, number | undefined][] {
   return packets
-    .filter((p) => p.src === server && p.code !== RADIUS_CODE.accessChallenge && p.code !== RADIUS_CODE.accessRequest)
+    .filter(
+      (p) =>
+        p.src === server && p.code !== RADIUS_CODE.accessChallenge && p.code !== RADIUS_CODE.accessRequest,
+    )
     .map((p) => [p.code, p.eap?.code]);
 }
 
@@ -104,7 +107,13 @@ describe('differential: hostapd (reference) and eapd answer eapol_test alike', (
     test(`${c.name}: both servers give the same verdict (${c.succeeds ? 'SUCCESS' : 'FAILURE'})`, async () => {
       const run = (server: Server): Promise<EapolTestResult> =>
         // -e: ask for EAP-Key-Name; hostapd sends it regardless, eapd only when asked (RFC 4072 §4.1.4).
-        runEapolTest(rig, { user: c.user, host: LOOPBACK, port: ports[server], secret: RADIUS_SECRET, extraArgs: ['-e'] });
+        runEapolTest(rig, {
+          user: c.user,
+          host: LOOPBACK,
+          port: ports[server],
+          secret: RADIUS_SECRET,
+          extraArgs: ['-e'],
+        });
       const hostapd = await run('hostapd');
       const eapd = await run('eapd');
       results.set(c.name, { hostapd, eapd });
@@ -127,15 +136,23 @@ describe('differential: hostapd (reference) and eapd answer eapol_test alike', (
     assert.ok(report.ok, report.output);
     assert.equal(results.size, CASES.length, 'every case ran');
     const expected = CASES.map((c) =>
-      c.succeeds ? [RADIUS_CODE.accessAccept, EAP_CODE.success] : [RADIUS_CODE.accessReject, EAP_CODE.failure],
+      c.succeeds
+        ? [RADIUS_CODE.accessAccept, EAP_CODE.success]
+        : [RADIUS_CODE.accessReject, EAP_CODE.failure],
     );
     for (const server of SERVERS) {
       const address = `${LOOPBACK}:${ports[server]}`;
       assert.deepEqual(finalAnswers(report.radius, address), expected, `${server}\n${report.output}`);
-      const challenges = report.radius.filter((p) => p.src === address && p.code === RADIUS_CODE.accessChallenge);
+      const challenges = report.radius.filter(
+        (p) => p.src === address && p.code === RADIUS_CODE.accessChallenge,
+      );
       assert.ok(challenges.length > 0, `${server}\n${report.output}`);
       for (const challenge of challenges)
-        assert.deepEqual([challenge.eap?.code, challenge.eap?.type], [EAP_CODE.request, EAP_TYPE_PSK], report.output);
+        assert.deepEqual(
+          [challenge.eap?.code, challenge.eap?.type],
+          [EAP_CODE.request, EAP_TYPE_PSK],
+          report.output,
+        );
       // Every request that reached a server was answered (eapol_test -r 0 sends no retransmission
       // here: each answer came at once).
       const requests = report.radius.filter((p) => p.dst === address && p.code === RADIUS_CODE.accessRequest);

@@ -43,7 +43,10 @@ const OTHER_SSID_AP = '00-10-A4-23-19-C0:Guest';
 const ALLOWED_AP_AS_SENT = '00:10:a4:23:19:c0:Office';
 
 /** Test-only devices with a capture policy (allowed MACs / allowed APs). */
-const MAC_BOUND: PskUser = { identity: 'sensor-0101@iot.example', pskHex: '8f7e6d5c4b3a29180f1e2d3c4b5a6978' };
+const MAC_BOUND: PskUser = {
+  identity: 'sensor-0101@iot.example',
+  pskHex: '8f7e6d5c4b3a29180f1e2d3c4b5a6978',
+};
 const AP_BOUND: PskUser = { identity: 'sensor-0102@iot.example', pskHex: '1032547698badcfe0123456789abcdef' };
 
 const ORIGIN_HOST = 'aaa.home.example';
@@ -97,7 +100,8 @@ function sample(metrics: string, name: string, labels: Readonly<Record<string, s
         (m) => [m[1], m[2]] as const,
       ),
     );
-    if (Object.entries(labels).every(([k, v]) => found.get(k) === v)) return Number(line.slice(close + 1).trim());
+    if (Object.entries(labels).every(([k, v]) => found.get(k) === v))
+      return Number(line.slice(close + 1).trim());
   }
   return 0;
 }
@@ -115,9 +119,9 @@ function auditLines(log: string): Record<string, unknown>[] {
 
 /** `MS-MPPE-Recv-Key (crypt) - hexdump(len=32): be d2 ...` in eapol_test's log → contiguous hex. */
 function mppeKeysHex(log: string): string[] {
-  return [...log.matchAll(/MS-MPPE-(?:Recv|Send)-Key \([a-z]+\) - hexdump\(len=\d+\):((?: [0-9a-f]{2})+)/g)].map(
-    (m) => (m[1] ?? '').replace(/ /g, ''),
-  );
+  return [
+    ...log.matchAll(/MS-MPPE-(?:Recv|Send)-Key \([a-z]+\) - hexdump\(len=\d+\):((?: [0-9a-f]{2})+)/g),
+  ].map((m) => (m[1] ?? '').replace(/ /g, ''));
 }
 
 describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
@@ -160,7 +164,13 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
       ...(options.mac === undefined ? [] : ['-M', options.mac]),
       ...(options.ap === undefined ? [] : ['-N', `${ATTR_CALLED_STATION_ID}:s:${options.ap}`]),
     ];
-    const result = await runEapolTest(rig, { user, host: LOOPBACK, port: radiusPort, secret: RADIUS_SECRET, extraArgs });
+    const result = await runEapolTest(rig, {
+      user,
+      host: LOOPBACK,
+      port: radiusPort,
+      secret: RADIUS_SECRET,
+      extraArgs,
+    });
     runs.push({
       user,
       result,
@@ -193,7 +203,11 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
   });
 
   test('sends EAP-Key-Name only to a NAS that asked for it (eapol_test without -e still succeeds)', async () => {
-    const result = await authenticate(SENSOR_1, { expected: 'success', reason: REASON.ok, requestKeyName: false });
+    const result = await authenticate(SENSOR_1, {
+      expected: 'success',
+      reason: REASON.ok,
+      requestKeyName: false,
+    });
     assertSuccess(result);
     assert.ok(!result.sessionIdMatchesKeyName, explain(result));
     assert.match(result.log, /No EAP-Key-Name received from server/, explain(result));
@@ -212,7 +226,11 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
     const disable = await eapd.cli(['device', 'disable', SENSOR_2.identity]);
     assert.equal(disable.code, 0, disable.log);
     assertFailure(
-      await authenticate(SENSOR_2, { expected: 'failure', reason: REASON.policyRejected, detail: POLICY.disabled }),
+      await authenticate(SENSOR_2, {
+        expected: 'failure',
+        reason: REASON.policyRejected,
+        detail: POLICY.disabled,
+      }),
     );
     const enable = await eapd.cli(['device', 'enable', SENSOR_2.identity]);
     assert.equal(enable.code, 0, enable.log);
@@ -221,7 +239,11 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
 
   test('refuses a Calling-Station-Id (eapol_test -M) outside the allowed MACs, accepts the allowed one', async () => {
     assertFailure(
-      await authenticate(MAC_BOUND, { expected: 'failure', reason: REASON.policyRejected, detail: POLICY.mac }),
+      await authenticate(MAC_BOUND, {
+        expected: 'failure',
+        reason: REASON.policyRejected,
+        detail: POLICY.mac,
+      }),
     );
     assertFailure(
       await authenticate(MAC_BOUND, {
@@ -231,7 +253,11 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
         mac: '02:00:00:00:00:02',
       }),
     );
-    const allowed = await authenticate(MAC_BOUND, { expected: 'success', reason: REASON.ok, mac: 'aa:bb:cc:dd:ee:ff' });
+    const allowed = await authenticate(MAC_BOUND, {
+      expected: 'success',
+      reason: REASON.ok,
+      mac: 'aa:bb:cc:dd:ee:ff',
+    });
     assertSuccess(allowed);
     assert.ok(allowed.sessionIdMatchesKeyName, explain(allowed));
   });
@@ -249,7 +275,9 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
         ap: OTHER_SSID_AP,
       }),
     );
-    assertSuccess(await authenticate(AP_BOUND, { expected: 'success', reason: REASON.ok, ap: ALLOWED_AP_AS_SENT }));
+    assertSuccess(
+      await authenticate(AP_BOUND, { expected: 'success', reason: REASON.ok, ap: ALLOWED_AP_AS_SENT }),
+    );
   });
 
   test('puts only well-formed RADIUS on the wire: EAP-PSK challenges, an Accept per SUCCESS, a Reject per FAILURE', async () => {
@@ -272,7 +300,11 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
     for (const accept of accepts) assert.equal(accept.eap?.code, EAP_CODE.success, report.output);
     for (const reject of rejects) assert.equal(reject.eap?.code, EAP_CODE.failure, report.output);
     for (const challenge of challenges)
-      assert.deepEqual([challenge.eap?.code, challenge.eap?.type], [EAP_CODE.request, EAP_TYPE_PSK], report.output);
+      assert.deepEqual(
+        [challenge.eap?.code, challenge.eap?.type],
+        [EAP_CODE.request, EAP_TYPE_PSK],
+        report.output,
+      );
     // The final answers come in the order the runs were made.
     assert.deepEqual(
       answers.filter((p) => p.code !== RADIUS_CODE.accessChallenge).map((p) => p.code),
@@ -294,15 +326,27 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
     assert.equal(auth('failure', 'diameter'), 0, metrics);
     const failuresBy = (reason: string): number => runs.filter((r) => r.reason === reason).length;
     for (const reason of [REASON.badMacP, REASON.unknownPeer, REASON.policyRejected])
-      assert.equal(sample(metrics, 'eapd_eap_psk_failures_total', { reason }), failuresBy(reason), `${reason}\n${metrics}`);
+      assert.equal(
+        sample(metrics, 'eapd_eap_psk_failures_total', { reason }),
+        failuresBy(reason),
+        `${reason}\n${metrics}`,
+      );
 
-    const requests = sample(metrics, 'eapd_radius_requests_total', { client: LOOPBACK_CLIENT, code: 'Access-Request' });
+    const requests = sample(metrics, 'eapd_radius_requests_total', {
+      client: LOOPBACK_CLIENT,
+      code: 'Access-Request',
+    });
     assert.ok(requests > 0, metrics);
     const response = (code: string): number =>
       sample(metrics, 'eapd_radius_responses_total', { client: LOOPBACK_CLIENT, code });
     assert.equal(response('Access-Accept'), successes, metrics);
     assert.equal(response('Access-Reject'), failures, metrics);
-    for (const reason of ['unknown-client', 'malformed', 'missing-message-authenticator', 'bad-message-authenticator'])
+    for (const reason of [
+      'unknown-client',
+      'malformed',
+      'missing-message-authenticator',
+      'bad-message-authenticator',
+    ])
       assert.equal(sample(metrics, 'eapd_radius_dropped_total', { reason }), 0, `${reason}\n${metrics}`);
     // Parity with the wire: every datagram in the capture was counted once, nothing more.
     const wire = report;
@@ -331,12 +375,22 @@ describe('eapd RADIUS front against eapol_test (EAP-PSK)', () => {
     // Neither a PSK nor an MSK half (MS-MPPE key as eapol_test decrypted it) reaches eapd's log.
     const mppeKeys = runs.flatMap((r) => mppeKeysHex(r.result.log));
     const successes = runs.filter((r) => r.expected === 'success').length;
-    assert.equal(mppeKeys.length, MPPE_KEYS_PER_ACCEPT * successes, 'Recv and Send key of every SUCCESS found in the eapol_test logs');
-    const secrets = [...new Set([SENSOR_1, SENSOR_2, MAC_BOUND, AP_BOUND].map((u) => u.pskHex.toLowerCase())), ...mppeKeys];
+    assert.equal(
+      mppeKeys.length,
+      MPPE_KEYS_PER_ACCEPT * successes,
+      'Recv and Send key of every SUCCESS found in the eapol_test logs',
+    );
+    const secrets = [
+      ...new Set([SENSOR_1, SENSOR_2, MAC_BOUND, AP_BOUND].map((u) => u.pskHex.toLowerCase())),
+      ...mppeKeys,
+    ];
     const lower = log.toLowerCase();
     for (const secret of secrets) {
       assert.ok(!lower.includes(secret), `eapd's log holds a key (${eapd.process.logFile})`);
-      assert.ok(!log.includes(Buffer.from(secret, 'hex').toString('base64')), `eapd's log holds a key in base64`);
+      assert.ok(
+        !log.includes(Buffer.from(secret, 'hex').toString('base64')),
+        `eapd's log holds a key in base64`,
+      );
     }
   });
 });

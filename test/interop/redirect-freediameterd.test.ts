@@ -134,8 +134,20 @@ async function runMoveScenario(t: CleanupRegistrar, how: Mover): Promise<void> {
   const [agentPort, aPort, bPort, aAdmin, bAdmin] = await freePorts(5);
   const capture = await startCapture(rig, { tcpPorts: [agentPort!, aPort!, bPort!], name: 'redirect' });
 
-  const a = await startEapd(rig, { name: 'eapd-a', originHost: A.host, originRealm: A.realm, diameterPort: aPort!, adminPort: aAdmin! });
-  const b = await startEapd(rig, { name: 'eapd-b', originHost: B.host, originRealm: B.realm, diameterPort: bPort!, adminPort: bAdmin! });
+  const a = await startEapd(rig, {
+    name: 'eapd-a',
+    originHost: A.host,
+    originRealm: A.realm,
+    diameterPort: aPort!,
+    adminPort: aAdmin!,
+  });
+  const b = await startEapd(rig, {
+    name: 'eapd-b',
+    originHost: B.host,
+    originRealm: B.realm,
+    diameterPort: bPort!,
+    adminPort: bAdmin!,
+  });
 
   // A owns both groups and serves the devices' realm.
   await cliOk(a, ['device', 'add', DEVICE_D.identity, '--psk', DEVICE_D.pskHex, '--group', GROUP]);
@@ -144,7 +156,10 @@ async function runMoveScenario(t: CleanupRegistrar, how: Mover): Promise<void> {
 
   // Credential transfer A → B: an X25519 bundle for B's key (RFC 7748), imported atomically.
   const keys = generateKeyPairSync('x25519');
-  const bKey = rig.writeFile('b-key.pem', keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  const bKey = rig.writeFile(
+    'b-key.pem',
+    keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
   const bPub = rig.writeFile('b-pub.pem', keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   const bundle = rig.path(`${GROUP}.bundle`);
   await cliOk(a, ['group', 'export', GROUP, '--out', bundle, '--recipient-key', bPub]);
@@ -211,10 +226,16 @@ async function runMoveScenario(t: CleanupRegistrar, how: Mover): Promise<void> {
 
   // No connection dropped: both servers still have the agent in R-Open, reached it exactly once.
   for (const server of [a, b]) {
-    const peers = (await adminGet(server, '/api/peers')) as { peers: { originHost: string; state: string }[] };
+    const peers = (await adminGet(server, '/api/peers')) as {
+      peers: { originHost: string; state: string }[];
+    };
     const agent = peers.peers.find((p) => p.originHost === AGENT.host);
     assert.equal(agent?.state, 'R-Open', JSON.stringify(peers));
-    assert.equal(count(server.process.log(), /"message":"peer state"[^\n]*"to":"R-Open"/), 1, server.process.log());
+    assert.equal(
+      count(server.process.log(), /"message":"peer state"[^\n]*"to":"R-Open"/),
+      1,
+      server.process.log(),
+    );
   }
   assert.equal(count(fd.log(), /-> '?STATE_OPEN'?[^\n]*'aaa\.home\.example'/), 1, fd.log());
   assert.equal(count(fd.log(), /-> '?STATE_OPEN'?[^\n]*'aaa\.new\.example'/), 1, fd.log());
@@ -231,12 +252,23 @@ async function runMoveScenario(t: CleanupRegistrar, how: Mover): Promise<void> {
   assert.ok(report.ok, report.output);
   const toServer = (port: number, code: number, session?: string): WireDiameterMessage[] =>
     report.diameter.filter(
-      (m) => m.commandCode === code && m.request && m.dst.endsWith(`:${port}`) && (session === undefined || m.sessionId === session),
+      (m) =>
+        m.commandCode === code &&
+        m.request &&
+        m.dst.endsWith(`:${port}`) &&
+        (session === undefined || m.sessionId === session),
     );
   const fromServer = (port: number, session: string): WireDiameterMessage[] =>
-    report.diameter.filter((m) => m.commandCode === DER && !m.request && m.src.endsWith(`:${port}`) && m.sessionId === session);
+    report.diameter.filter(
+      (m) => m.commandCode === DER && !m.request && m.src.endsWith(`:${port}`) && m.sessionId === session,
+    );
   const finalToNas = (session: string): WireDiameterMessage | undefined =>
-    report.diameter.filter((m) => m.commandCode === DER && !m.request && m.src.endsWith(`:${agentPort}`) && m.sessionId === session).at(-1);
+    report.diameter
+      .filter(
+        (m) =>
+          m.commandCode === DER && !m.request && m.src.endsWith(`:${agentPort}`) && m.sessionId === session,
+      )
+      .at(-1);
 
   // One CER per eapd (the agent's): no reconnection during the run.
   assert.equal(toServer(aPort!, CER).length, 1, report.output);
@@ -272,7 +304,14 @@ async function runMoveScenario(t: CleanupRegistrar, how: Mover): Promise<void> {
   const [redirect, ...moreRedirects] = await readDiameterFields(file, {
     diameterPorts: ports,
     filter: `diameter.Result-Code == ${REDIRECT_INDICATION}`,
-    fields: ['diameter.Session-Id', 'diameter.flags.error', 'diameter.Origin-Host', 'diameter.Redirect-Host', 'diameter.Redirect-Host-Usage', 'diameter.Redirect-Max-Cache-Time'],
+    fields: [
+      'diameter.Session-Id',
+      'diameter.flags.error',
+      'diameter.Origin-Host',
+      'diameter.Redirect-Host',
+      'diameter.Redirect-Host-Usage',
+      'diameter.Redirect-Max-Cache-Time',
+    ],
   });
   assert.equal(moreRedirects.length, 0, 'one 3006 on the wire (it never reaches the NAS)');
   assert.deepEqual(redirect?.get('diameter.Session-Id'), [second.sessionId]);
@@ -287,7 +326,9 @@ async function runMoveScenario(t: CleanupRegistrar, how: Mover): Promise<void> {
     filter: `tcp.srcport == ${agentPort} && diameter.cmd.code == ${DER} && diameter.flags.request == 0 && diameter.Result-Code == ${SUCCESS}`,
     fields: ['diameter.Session-Id', 'diameter.Origin-Host'],
   });
-  const answeredBy = new Map(finals.map((row) => [row.get('diameter.Session-Id')?.[0], row.get('diameter.Origin-Host')?.[0]]));
+  const answeredBy = new Map(
+    finals.map((row) => [row.get('diameter.Session-Id')?.[0], row.get('diameter.Origin-Host')?.[0]]),
+  );
   assert.equal(answeredBy.get(first.sessionId), A.host);
   assert.equal(answeredBy.get(second.sessionId), B.host);
   assert.equal(answeredBy.get(third.sessionId), B.host);

@@ -17,7 +17,9 @@ interface RuleJson {
 }
 
 async function rules(adminPort: number, token: string): Promise<RuleJson[]> {
-  const res = await fetch(`http://127.0.0.1:${adminPort}/api/routes`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`http://127.0.0.1:${adminPort}/api/routes`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   assert.equal(res.status, 200);
   return ((await res.json()) as { rules: RuleJson[] }).rules;
 }
@@ -34,7 +36,11 @@ test('SIGHUP reloads redirect rules from the config file and ignores an invalid 
   const rig = Rig.open('sighup', t);
   const [diameterPort, adminPort] = await freePorts(2);
   const file = rig.path('eapd.json');
-  const rule = (name: string) => ({ name, match: { group: 'meters' }, targets: ['aaa://aaa.new.example:3868;transport=tcp'] });
+  const rule = (name: string) => ({
+    name,
+    match: { group: 'meters' },
+    targets: ['aaa://aaa.new.example:3868;transport=tcp'],
+  });
   writeFileSync(file, JSON.stringify({ redirect: { rules: [rule('from-file-1')] } }));
   const eapd = await startEapd(rig, {
     originHost: 'aaa.home.example',
@@ -44,18 +50,36 @@ test('SIGHUP reloads redirect rules from the config file and ignores an invalid 
     serveArgs: ['--config', file],
   });
   const token = readFileSync(join(eapd.dir, 'admin.token'), 'utf8').trim();
-  assert.deepEqual((await rules(adminPort!, token)).map((r) => r.name), ['from-file-1']);
+  assert.deepEqual(
+    (await rules(adminPort!, token)).map((r) => r.name),
+    ['from-file-1'],
+  );
 
   // An operator rule added at run time survives reloads of the file's rules.
-  const added = await eapd.cli(['route', 'add', 'operator-1', '--group', 'sensors', '--to', 'aaa://aaa.b.example']);
+  const added = await eapd.cli([
+    'route',
+    'add',
+    'operator-1',
+    '--group',
+    'sensors',
+    '--to',
+    'aaa://aaa.b.example',
+  ]);
   assert.equal(added.code, 0, added.log);
 
-  writeFileSync(file, JSON.stringify({ redirect: { rules: [rule('from-file-2')], realms: ['iot.example'] } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ redirect: { rules: [rule('from-file-2')], realms: ['iot.example'] } }),
+  );
   process.kill(eapd.process.pid, 'SIGHUP');
-  await until(async () => {
-    const names = (await rules(adminPort!, token)).map((r) => r.name).sort();
-    return JSON.stringify(names) === JSON.stringify(['from-file-2', 'operator-1']);
-  }, 5000, 'the reloaded rules');
+  await until(
+    async () => {
+      const names = (await rules(adminPort!, token)).map((r) => r.name).sort();
+      return JSON.stringify(names) === JSON.stringify(['from-file-2', 'operator-1']);
+    },
+    5000,
+    'the reloaded rules',
+  );
   await eapd.process.waitForLog(/"message":"configuration reloaded/, 2000);
 
   const logged = eapd.process.log().length;

@@ -18,7 +18,12 @@ test('the simulator authenticates through freeDiameterd to eapd; wrong key is re
   const rig = Rig.open('sim-via-fd', t);
   const [edgePort, homePort, adminPort] = await freePorts(3);
   const capture = await startCapture(rig, { tcpPorts: [edgePort!, homePort!], name: 'relay' });
-  const eapd = await startEapd(rig, { originHost: 'aaa.home.example', originRealm: 'home.example', diameterPort: homePort!, adminPort: adminPort! });
+  const eapd = await startEapd(rig, {
+    originHost: 'aaa.home.example',
+    originRealm: 'home.example',
+    diameterPort: homePort!,
+    adminPort: adminPort!,
+  });
   const added = await eapd.cli(['device', 'add', 'sensor-0001@iot.example', '--psk', PSK]);
   assert.equal(added.code, 0, added.log);
   const fd = await startFreeDiameterd(rig, {
@@ -32,15 +37,24 @@ test('the simulator authenticates through freeDiameterd to eapd; wrong key is re
   const simulate = (psk: string, expect: string, count: string) =>
     eapd.cli([
       'simulate',
-      '--server', `127.0.0.1:${edgePort}`,
-      '--origin-host', 'nas.edge.example',
-      '--destination-realm', 'home.example',
-      '--identity', 'sensor-0001@iot.example',
-      '--psk', psk,
-      '--count', count,
-      '--concurrency', '2',
-      '--calling-station-id', '00-11-22-33-44-55',
-      '--expect', expect,
+      '--server',
+      `127.0.0.1:${edgePort}`,
+      '--origin-host',
+      'nas.edge.example',
+      '--destination-realm',
+      'home.example',
+      '--identity',
+      'sensor-0001@iot.example',
+      '--psk',
+      psk,
+      '--count',
+      count,
+      '--concurrency',
+      '2',
+      '--calling-station-id',
+      '00-11-22-33-44-55',
+      '--expect',
+      expect,
     ]);
   const good = await simulate(PSK, 'success', '5');
   assert.equal(good.code, 0, good.log);
@@ -55,8 +69,12 @@ test('the simulator authenticates through freeDiameterd to eapd; wrong key is re
   await eapd.stop();
   const report = await checkCapture(await capture.stop(), { diameterPorts: [edgePort!, homePort!] });
   assert.ok(report.ok, report.output);
-  const dersAtEapd = report.diameter.filter((m) => m.commandCode === DER && m.request && m.dst.endsWith(`:${homePort}`));
-  const deasFromEapd = report.diameter.filter((m) => m.commandCode === DER && !m.request && m.src.endsWith(`:${homePort}`));
+  const dersAtEapd = report.diameter.filter(
+    (m) => m.commandCode === DER && m.request && m.dst.endsWith(`:${homePort}`),
+  );
+  const deasFromEapd = report.diameter.filter(
+    (m) => m.commandCode === DER && !m.request && m.src.endsWith(`:${homePort}`),
+  );
   // 5 successes × 3 rounds + 1 failure × 2 rounds, each relayed by freeDiameterd.
   assert.equal(dersAtEapd.length, 17, report.output);
   assert.equal(deasFromEapd.filter((m) => m.resultCode === 2001).length, 5, report.output);

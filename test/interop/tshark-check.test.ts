@@ -125,13 +125,21 @@ describe('tshark-check.sh', () => {
   });
 
   test('accepts an empty EAP-Key-Name (RFC 4072: how a NAS asks for the key name)', async () => {
-    const pcap = await writePcap(rig, 'dea-empty-key-name', diameterOn(dea([encodeAvp(EAP_KEY_NAME, Buffer.alloc(0))])));
+    const pcap = await writePcap(
+      rig,
+      'dea-empty-key-name',
+      diameterOn(dea([encodeAvp(EAP_KEY_NAME, Buffer.alloc(0))])),
+    );
     const report = await checkCapture(pcap, { diameterPorts: [DIAMETER_PORT] });
     assert.ok(report.ok, report.output);
   });
 
   test('still flags an empty AVP other than EAP-Key-Name', async () => {
-    const pcap = await writePcap(rig, 'dea-empty-user-name', diameterOn(dea([encodeAvp(USER_NAME, Buffer.alloc(0))])));
+    const pcap = await writePcap(
+      rig,
+      'dea-empty-user-name',
+      diameterOn(dea([encodeAvp(USER_NAME, Buffer.alloc(0))])),
+    );
     const report = await checkCapture(pcap, { diameterPorts: [DIAMETER_PORT] });
     assert.equal(report.ok, false, report.output);
     assert.match(report.output, /Data is empty/);

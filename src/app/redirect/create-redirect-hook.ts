@@ -99,7 +99,9 @@ export function createRedirectHook(options: RedirectHookOptions): RedirectEngine
     if (devices === undefined) {
       if (!warnedNoDevices) {
         warnedNoDevices = true;
-        logger.warn('a redirect rule matches on device group but no device store is configured: it never matches');
+        logger.warn(
+          'a redirect rule matches on device group but no device store is configured: it never matches',
+        );
       }
       return undefined;
     }

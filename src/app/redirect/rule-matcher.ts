@@ -76,16 +76,25 @@ export async function ruleMatches(c: CompiledRule, ctx: MatchContext): Promise<b
     const re = c.identity;
     if (!identities(ctx.facts).some((id) => re.test(id))) return false;
   }
-  if (c.callingStation !== undefined && (ctx.callingStation === undefined || !c.callingStation.test(ctx.callingStation)))
+  if (
+    c.callingStation !== undefined &&
+    (ctx.callingStation === undefined || !c.callingStation.test(ctx.callingStation))
+  )
     return false;
-  if (c.calledStation !== undefined && (ctx.calledStation === undefined || !c.calledStation.test(ctx.calledStation)))
+  if (
+    c.calledStation !== undefined &&
+    (ctx.calledStation === undefined || !c.calledStation.test(ctx.calledStation))
+  )
     return false;
   if (m.group !== undefined && (await ctx.group()) !== m.group) return false;
   return true;
 }
 
 /** The first rule in precedence order that matches, or undefined. */
-export async function firstMatch(rules: readonly CompiledRule[], ctx: MatchContext): Promise<RedirectRule | undefined> {
+export async function firstMatch(
+  rules: readonly CompiledRule[],
+  ctx: MatchContext,
+): Promise<RedirectRule | undefined> {
   for (const c of rules) {
     if (await ruleMatches(c, ctx)) return c.rule;
   }

@@ -1,7 +1,15 @@
 import type { MessageView } from '../codec/index.js';
 import type { Dictionary } from '../dict/index.js';
 import { CommandCode, DisconnectCause, ResultCode } from '../dict/constants.gen.js';
-import { buildCer, buildDpa, buildDpr, buildDwa, readCapabilities, type LocalNode, type PeerCapabilities } from '../peer/base-messages.js';
+import {
+  buildCer,
+  buildDpa,
+  buildDpr,
+  buildDwa,
+  readCapabilities,
+  type LocalNode,
+  type PeerCapabilities,
+} from '../peer/base-messages.js';
 import { PeerConnection, type PeerLogger } from '../peer/connection.js';
 import { EndToEndIds } from '../peer/ids.js';
 import type { Transport } from '../transport/transport.js';
@@ -42,7 +50,12 @@ export class DiameterClient {
     this.#closed = closed;
   }
 
-  static async connect(transport: Transport, host: string, port: number, options: DiameterClientOptions): Promise<DiameterClient> {
+  static async connect(
+    transport: Transport,
+    host: string,
+    port: number,
+    options: DiameterClientOptions,
+  ): Promise<DiameterClient> {
     const t = await transport.connect({ host, port, serverName: options.serverName ?? host });
     let resolveClosed: (reason: string) => void = () => undefined;
     const closed = new Promise<string>((r) => (resolveClosed = r));
@@ -137,4 +150,3 @@ function commandName(dictionary: Dictionary, code: number, request: boolean): st
   const c = dictionary.command(code);
   return c ? (request ? c.requestAbbrev : c.answerAbbrev) : String(code);
 }
-

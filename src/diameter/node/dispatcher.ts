@@ -23,9 +23,11 @@ function applicationAvps(request: MessageView, error: ValidationError): AvpSpec[
   if (error.errorBit) return [];
   const out: AvpSpec[] = [];
   const app = request.find(AvpCode.AuthApplicationId);
-  if (app !== undefined && app.length === AVP_U32_LENGTH) out.push(u32(AvpCode.AuthApplicationId, app.asUnsigned32()));
+  if (app !== undefined && app.length === AVP_U32_LENGTH)
+    out.push(u32(AvpCode.AuthApplicationId, app.asUnsigned32()));
   const type = request.find(AvpCode.AuthRequestType);
-  if (type !== undefined && type.length === AVP_U32_LENGTH) out.push(u32(AvpCode.AuthRequestType, type.asUnsigned32()));
+  if (type !== undefined && type.length === AVP_U32_LENGTH)
+    out.push(u32(AvpCode.AuthRequestType, type.asUnsigned32()));
   return out;
 }
 const AVP_U32_LENGTH = 12;
@@ -77,7 +79,11 @@ export class Dispatcher {
     const invalid = validateMessage(dictionary, request);
     if (invalid !== undefined) {
       publishDecodeError(RESULT_NAMES.get(invalid.resultCode) ?? String(invalid.resultCode));
-      this.#options.logger.debug('invalid request', { peer: context.peer.originHost, resultCode: invalid.resultCode, error: invalid.message });
+      this.#options.logger.debug('invalid request', {
+        peer: context.peer.originHost,
+        resultCode: invalid.resultCode,
+        error: invalid.message,
+      });
       return this.#error(request, context, invalid);
     }
     const originHost = request.find(AvpCode.OriginHost)?.asUtf8() ?? context.peer.originHost;
@@ -99,7 +105,9 @@ export class Dispatcher {
         diameterChannels.duplicate.publish(event);
       }
       // The original is still being processed; its answer will be cached for later copies.
-      this.#options.logger.debug('duplicate of a request in progress dropped', { peer: context.peer.originHost });
+      this.#options.logger.debug('duplicate of a request in progress dropped', {
+        peer: context.peer.originHost,
+      });
       return undefined;
     }
     let result: HandlerResult;
@@ -113,7 +121,11 @@ export class Dispatcher {
       });
       result = {
         kind: 'error',
-        error: { resultCode: ResultCode.DIAMETER_UNABLE_TO_COMPLY, errorBit: false, message: 'internal error while processing the request' },
+        error: {
+          resultCode: ResultCode.DIAMETER_UNABLE_TO_COMPLY,
+          errorBit: false,
+          message: 'internal error while processing the request',
+        },
       };
     }
     if (result.kind === 'discard') {
@@ -123,7 +135,12 @@ export class Dispatcher {
     const answer =
       result.kind === 'answer'
         ? result.answer
-        : buildErrorAnswer(request, result.error, local, result.extra ?? applicationAvps(request, result.error));
+        : buildErrorAnswer(
+            request,
+            result.error,
+            local,
+            result.extra ?? applicationAvps(request, result.error),
+          );
     duplicates.complete(originHost, e2e, answer);
     this.#published(request, result.kind === 'answer' ? result.resultCode : result.error.resultCode, context);
     return answer;

@@ -27,4 +27,7 @@ export type HandlerResult =
   | { readonly kind: 'error'; readonly error: ValidationError; readonly extra?: readonly AvpSpec[] }
   | { readonly kind: 'discard'; readonly reason: string };
 
-export type RequestHandler = (request: MessageView, context: RequestContext) => HandlerResult | Promise<HandlerResult>;
+export type RequestHandler = (
+  request: MessageView,
+  context: RequestContext,
+) => HandlerResult | Promise<HandlerResult>;

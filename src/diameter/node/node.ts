@@ -2,12 +2,22 @@ import { diameterChannels, type DiameterPeerRefusedEvent } from '../events.js';
 import { MessageView, validateMessage } from '../codec/index.js';
 import type { Dictionary } from '../dict/index.js';
 import { CommandCode, DisconnectCause, ResultCode } from '../dict/constants.gen.js';
-import { acceptsNoInbandSecurity, buildCea, readCapabilities, type LocalNode } from '../peer/base-messages.js';
+import {
+  acceptsNoInbandSecurity,
+  buildCea,
+  readCapabilities,
+  type LocalNode,
+} from '../peer/base-messages.js';
 import { AdmissionPolicy, negotiateCapabilities } from '../peer/capabilities.js';
 import { PeerConnection, type ConnectionOptions, type PeerLogger } from '../peer/connection.js';
 import { Peer, type ConnectTarget, type PeerHost } from '../peer/peer.js';
 import { matchesOriginHost } from '../transport/tls-identity.js';
-import type { Transport, TransportConnection, TransportKind, TransportListener } from '../transport/transport.js';
+import type {
+  Transport,
+  TransportConnection,
+  TransportKind,
+  TransportListener,
+} from '../transport/transport.js';
 import { EndToEndIds } from '../peer/ids.js';
 import { Dispatcher } from './dispatcher.js';
 import { DuplicateCache } from './duplicate-cache.js';
@@ -78,7 +88,10 @@ export class DiameterNode {
     this.#dispatcher = new Dispatcher({
       dictionary: options.dictionary,
       local: options.local,
-      duplicates: new DuplicateCache({ ttlMs: options.duplicateTtlMs, maxEntries: options.duplicateMaxEntries }),
+      duplicates: new DuplicateCache({
+        ttlMs: options.duplicateTtlMs,
+        maxEntries: options.duplicateMaxEntries,
+      }),
       logger: options.logger,
       commandName: this.#commandNames,
     });
@@ -105,7 +118,8 @@ export class DiameterNode {
       },
       onRequest: (peer, conn, request) => this.#onRequest(peer, conn, request),
       onClosed: (peer) => {
-        if (!peer.configured && this.#peers.get(key(peer.originHost)) === peer) this.#peers.delete(key(peer.originHost));
+        if (!peer.configured && this.#peers.get(key(peer.originHost)) === peer)
+          this.#peers.delete(key(peer.originHost));
       },
       stopping: () => this.#stopping,
     };
@@ -179,7 +193,9 @@ export class DiameterNode {
     const late = await Promise.race([all.then(() => false), timedOut]);
     if (timer) clearTimeout(timer);
     if (late) {
-      this.#options.logger.warn('shutdown: some peers did not answer DPR in time; closing anyway', { timeoutMs });
+      this.#options.logger.warn('shutdown: some peers did not answer DPR in time; closing anyway', {
+        timeoutMs,
+      });
       for (const p of this.#peers.values()) p.abort();
     }
     await listenersClosed;
@@ -242,7 +258,9 @@ export class DiameterNode {
   #onFirstMessage(conn: PeerConnection, message: MessageView): void {
     if (!message.isRequest || message.commandCode !== CommandCode.CapabilitiesExchange) {
       // RFC 6733 §5.3: the first message on a new connection must be a CER.
-      this.#options.logger.warn('first message on a new connection is not a CER: closing', { remote: conn.remoteAddress });
+      this.#options.logger.warn('first message on a new connection is not a CER: closing', {
+        remote: conn.remoteAddress,
+      });
       conn.abort('first message was not a CER');
       return;
     }
@@ -265,11 +283,23 @@ export class DiameterNode {
     const cert = conn.transport.peerCertificate;
     if (conn.kind === 'tls' && (cert === undefined || !matchesOriginHost(cert, caps.originHost))) {
       // RFC 6733 §13.1: the certificate must identify the peer that claims this Origin-Host.
-      this.#refuse(conn, message, ResultCode.DIAMETER_UNKNOWN_PEER, 'tls_identity_mismatch', `certificate does not name ${caps.originHost}`);
+      this.#refuse(
+        conn,
+        message,
+        ResultCode.DIAMETER_UNKNOWN_PEER,
+        'tls_identity_mismatch',
+        `certificate does not name ${caps.originHost}`,
+      );
       return;
     }
     if (!acceptsNoInbandSecurity(caps)) {
-      this.#refuse(conn, message, ResultCode.DIAMETER_NO_COMMON_SECURITY, 'inband_tls_unsupported', 'in-band TLS (Inband-Security-Id 1) is not offered; use the TLS port');
+      this.#refuse(
+        conn,
+        message,
+        ResultCode.DIAMETER_NO_COMMON_SECURITY,
+        'inband_tls_unsupported',
+        'in-band TLS (Inband-Security-Id 1) is not offered; use the TLS port',
+      );
       return;
     }
     const local = this.#options.local;
@@ -278,7 +308,13 @@ export class DiameterNode {
       caps.applications,
     );
     if (verdict.kind !== 'common') {
-      this.#refuse(conn, message, ResultCode.DIAMETER_NO_COMMON_APPLICATION, 'no_common_application', 'no application in common (eapd offers Diameter EAP, application 5)');
+      this.#refuse(
+        conn,
+        message,
+        ResultCode.DIAMETER_NO_COMMON_APPLICATION,
+        'no_common_application',
+        'no application in common (eapd offers Diameter EAP, application 5)',
+      );
       return;
     }
     const peer = this.#peerFor(caps.originHost);

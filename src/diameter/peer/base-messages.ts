@@ -114,7 +114,10 @@ export function buildDpr(local: LocalNode, endToEnd: number, disconnectCause: nu
 }
 
 export function buildDpa(dpr: MessageView, local: LocalNode): Buffer {
-  return encodeAnswer(answerSkeleton(dpr), [u32(AvpCode.ResultCode, ResultCode.DIAMETER_SUCCESS), ...identityAvps(local)]);
+  return encodeAnswer(answerSkeleton(dpr), [
+    u32(AvpCode.ResultCode, ResultCode.DIAMETER_SUCCESS),
+    ...identityAvps(local),
+  ]);
 }
 
 /** Reads the capabilities of a CER or CEA that passed dictionary validation. */
@@ -173,7 +176,11 @@ export function readCapabilities(message: MessageView): PeerCapabilities {
     originRealm,
     hostIpAddresses,
     productName,
-    applications: { authApplicationIds: auth, acctApplicationIds: acct, vendorSpecificApplicationIds: vendorSpecific },
+    applications: {
+      authApplicationIds: auth,
+      acctApplicationIds: acct,
+      vendorSpecificApplicationIds: vendorSpecific,
+    },
     inbandSecurityIds: inband,
     resultCode,
   };
@@ -184,10 +191,16 @@ export function readCapabilities(message: MessageView): PeerCapabilities {
  * port from the first byte. A peer that insists on in-band TLS gets 5017 DIAMETER_NO_COMMON_SECURITY.
  */
 export function acceptsNoInbandSecurity(caps: PeerCapabilities): boolean {
-  return caps.inbandSecurityIds.length === 0 || caps.inbandSecurityIds.includes(InbandSecurityId.NO_INBAND_SECURITY);
+  return (
+    caps.inbandSecurityIds.length === 0 ||
+    caps.inbandSecurityIds.includes(InbandSecurityId.NO_INBAND_SECURITY)
+  );
 }
 
 /** Vendor-Specific-Application-Id is grouped: exported for tests that build CERs. */
 export function vendorSpecificApplication(vendorId: number, authApplicationId: number): AvpSpec {
-  return grouped(AvpCode.VendorSpecificApplicationId, [u32(AvpCode.VendorId, vendorId), u32(AvpCode.AuthApplicationId, authApplicationId)]);
+  return grouped(AvpCode.VendorSpecificApplicationId, [
+    u32(AvpCode.VendorId, vendorId),
+    u32(AvpCode.AuthApplicationId, authApplicationId),
+  ]);
 }

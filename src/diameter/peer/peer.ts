@@ -2,7 +2,16 @@ import { diameterChannels, type DiameterPeerStateEvent, type DiameterWatchdogEve
 import type { MessageView } from '../codec/index.js';
 import { AvpCode, CommandCode, DisconnectCause, ResultCode } from '../dict/constants.gen.js';
 import type { TransportConnection } from '../transport/transport.js';
-import { acceptsNoInbandSecurity, buildCea, buildCer, buildDpa, buildDpr, buildDwa, buildDwr, readCapabilities } from './base-messages.js';
+import {
+  acceptsNoInbandSecurity,
+  buildCea,
+  buildCer,
+  buildDpa,
+  buildDpr,
+  buildDwa,
+  buildDwr,
+  readCapabilities,
+} from './base-messages.js';
 import type { LocalNode, PeerCapabilities } from './base-messages.js';
 import { negotiateCapabilities } from './capabilities.js';
 import { PeerConnection, type ConnectionOptions, type PeerLogger } from './connection.js';
@@ -27,7 +36,12 @@ export interface ConnectTarget {
 /** What a Peer needs from the node that owns it. */
 export interface PeerHost {
   readonly local: LocalNode;
-  readonly timers: { readonly ceaTimeoutMs: number; readonly dpaTimeoutMs: number; readonly twMs: number; readonly tcMs: number };
+  readonly timers: {
+    readonly ceaTimeoutMs: number;
+    readonly dpaTimeoutMs: number;
+    readonly twMs: number;
+    readonly tcMs: number;
+  };
   readonly connectionOptions: ConnectionOptions;
   readonly logger: PeerLogger;
   nextEndToEnd(): number;
@@ -142,9 +156,16 @@ export class Peer {
   }
 
   #fire(event: PsmEvent): void {
-    const t = transition(this.#state, event, { localHost: this.#host.local.originHost, peerHost: this.originHost });
+    const t = transition(this.#state, event, {
+      localHost: this.#host.local.originHost,
+      peerHost: this.originHost,
+    });
     if (t.unexpected) {
-      this.#host.logger.debug('peer state machine: no row for event', { peer: this.originHost, state: this.#state, event: event.type });
+      this.#host.logger.debug('peer state machine: no row for event', {
+        peer: this.originHost,
+        state: this.#state,
+        event: event.type,
+      });
       return;
     }
     const from = this.#state;
@@ -177,7 +198,9 @@ export class Peer {
         break;
       case A.RSndCEA:
         if (this.#rConn && this.#rCer) {
-          this.#rConn.send(buildCea(this.#rCer, this.#host.local, this.#rConn.localAddresses, ResultCode.DIAMETER_SUCCESS));
+          this.#rConn.send(
+            buildCea(this.#rCer, this.#host.local, this.#rConn.localAddresses, ResultCode.DIAMETER_SUCCESS),
+          );
           this.#rCer = undefined;
         }
         break;
@@ -256,7 +279,10 @@ export class Peer {
         this.#fire({ type: E.IRcvConnAck });
       })
       .catch((e: unknown) => {
-        this.#host.logger.debug('connection attempt failed', { peer: this.originHost, error: (e as Error).message });
+        this.#host.logger.debug('connection attempt failed', {
+          peer: this.originHost,
+          error: (e as Error).message,
+        });
         this.#fire({ type: E.IRcvConnNack });
       });
   }
@@ -298,7 +324,10 @@ export class Peer {
       return false;
     }
     if (caps.originHost.toLowerCase() !== this.originHost.toLowerCase()) {
-      this.#host.logger.warn('CEA from an unexpected Origin-Host', { peer: this.originHost, got: caps.originHost });
+      this.#host.logger.warn('CEA from an unexpected Origin-Host', {
+        peer: this.originHost,
+        got: caps.originHost,
+      });
       return false;
     }
     const local = this.#host.local;
@@ -325,7 +354,9 @@ export class Peer {
     const initiator = conn === this.#iConn;
     if (!initiator && conn !== this.#rConn) return;
     if (!message.isRequest) {
-      this.#host.logger.debug('answer with unknown Hop-by-Hop id discarded (RFC 6733 §6.2)', { peer: this.originHost });
+      this.#host.logger.debug('answer with unknown Hop-by-Hop id discarded (RFC 6733 §6.2)', {
+        peer: this.originHost,
+      });
       return;
     }
     if (this.#state === PsmState.WaitICEA && initiator) {
@@ -344,7 +375,15 @@ export class Peer {
         break;
       case CommandCode.CapabilitiesExchange:
         // RFC 6733 §5.3: capabilities are never renegotiated on an open connection.
-        conn.send(buildCea(message, this.#host.local, conn.localAddresses, ResultCode.DIAMETER_UNABLE_TO_COMPLY, 'capabilities are already exchanged on this connection'));
+        conn.send(
+          buildCea(
+            message,
+            this.#host.local,
+            conn.localAddresses,
+            ResultCode.DIAMETER_UNABLE_TO_COMPLY,
+            'capabilities are already exchanged on this connection',
+          ),
+        );
         break;
       default:
         if (this.isOpen) this.#host.onRequest(this, conn, message);
@@ -443,12 +482,16 @@ export class Peer {
   }
 
   #scheduleWatchdog(ms: number): void {
-    this.#wdTimer = setTimeout(() => {
-      this.#wdTimer = undefined;
-      const remaining = this.#wdDeadline - performance.now();
-      if (remaining > 1) this.#scheduleWatchdog(remaining);
-      else if (this.isOpen || this.#wd.status !== WatchdogStatus.DOWN) this.#watchdog(WatchdogEvent.TimerExpires);
-    }, Math.max(1, ms));
+    this.#wdTimer = setTimeout(
+      () => {
+        this.#wdTimer = undefined;
+        const remaining = this.#wdDeadline - performance.now();
+        if (remaining > 1) this.#scheduleWatchdog(remaining);
+        else if (this.isOpen || this.#wd.status !== WatchdogStatus.DOWN)
+          this.#watchdog(WatchdogEvent.TimerExpires);
+      },
+      Math.max(1, ms),
+    );
     this.#wdTimer.unref();
   }
 

@@ -85,7 +85,10 @@ export function registerRoutesApi(admin: Pick<AdminServer, 'route'>, options: Ro
       const group = groupParam(req.params['group'] ?? '');
       const { rule, created } = await routing.moveGroup(parseGroupMoveJson(group, req.body), actorOf(req));
       const devicesHere = devices === undefined ? null : (await devices.list({ group })).length;
-      return { status: created ? CREATED : HttpStatus.Ok, body: { rule: ruleToJson(rule), created, devicesHere } };
+      return {
+        status: created ? CREATED : HttpStatus.Ok,
+        body: { rule: ruleToJson(rule), created, devicesHere },
+      };
     }),
   );
 
@@ -101,7 +104,11 @@ export function registerRoutesApi(admin: Pick<AdminServer, 'route'>, options: Ro
           ? (body as Record<string, unknown>)['realm']
           : undefined;
       if (typeof realm !== 'string') {
-        throw new AdminHttpError(HttpStatus.BadRequest, RoutesApiErrorCode.Invalid, 'realm: must be a string');
+        throw new AdminHttpError(
+          HttpStatus.BadRequest,
+          RoutesApiErrorCode.Invalid,
+          'realm: must be a string',
+        );
       }
       return { status: CREATED, body: await routing.addRealm(realm, actorOf(req)) };
     }),
@@ -118,7 +125,8 @@ export function registerRoutesApi(admin: Pick<AdminServer, 'route'>, options: Ro
 
   admin.route('GET', '/api/routing/audit', async (req) => {
     const asked = Number(req.query.get('limit') ?? DEFAULT_AUDIT_ENTRIES);
-    const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_AUDIT_ENTRIES) : DEFAULT_AUDIT_ENTRIES;
+    const limit =
+      Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_AUDIT_ENTRIES) : DEFAULT_AUDIT_ENTRIES;
     return ok({ entries: await routing.auditLog(limit) });
   });
 }
@@ -146,13 +154,16 @@ function groupParam(group: string): string {
   try {
     return validateGroup(group);
   } catch (e) {
-    if (isStoreError(e)) throw new AdminHttpError(HttpStatus.BadRequest, RoutesApiErrorCode.Invalid, `group: ${e.message}`);
+    if (isStoreError(e))
+      throw new AdminHttpError(HttpStatus.BadRequest, RoutesApiErrorCode.Invalid, `group: ${e.message}`);
     throw e;
   }
 }
 
 /** Maps routing refusals to HTTP: invalid → 400, exists/config-owned → 409, missing → 404. */
-function guarded(handler: (req: AdminRequest) => Promise<AdminResponse>): (req: AdminRequest) => Promise<AdminResponse> {
+function guarded(
+  handler: (req: AdminRequest) => Promise<AdminResponse>,
+): (req: AdminRequest) => Promise<AdminResponse> {
   return async (req) => {
     try {
       return await handler(req);

@@ -102,9 +102,12 @@ export function decodeBundle(file: Buffer): BundleParts {
 function checkHeader(v: unknown): BundleHeader {
   const h = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
   if (h['version'] !== BUNDLE_VERSION) {
-    throw new BundleError(`unsupported bundle version ${JSON.stringify(h['version'])} (this eapd reads ${BUNDLE_VERSION})`);
+    throw new BundleError(
+      `unsupported bundle version ${JSON.stringify(h['version'])} (this eapd reads ${BUNDLE_VERSION})`,
+    );
   }
-  if (h['cipher'] !== BUNDLE_CIPHER) throw new BundleError(`unsupported cipher ${JSON.stringify(h['cipher'])}`);
+  if (h['cipher'] !== BUNDLE_CIPHER)
+    throw new BundleError(`unsupported cipher ${JSON.stringify(h['cipher'])}`);
   if (h['contentType'] !== BUNDLE_CONTENT_TYPE)
     throw new BundleError(`unsupported content type ${JSON.stringify(h['contentType'])}`);
   if (typeof h['nonce'] !== 'string') throw new BundleError('damaged bundle: header.nonce missing');

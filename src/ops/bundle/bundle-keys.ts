@@ -74,7 +74,8 @@ export function rawPublicKey(key: KeyObject): Buffer {
 }
 
 function publicKeyFromRaw(raw: Buffer): KeyObject {
-  if (raw.length !== X25519_KEY_OCTETS) throw new BundleError('damaged bundle: ephemeral public key is not 32 octets');
+  if (raw.length !== X25519_KEY_OCTETS)
+    throw new BundleError('damaged bundle: ephemeral public key is not 32 octets');
   return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
@@ -133,10 +134,20 @@ export function deriveSealingKey(recipient: BundleRecipient): { key: Buffer; kdf
 /** The content key of a bundle whose header carries `kdf`. */
 export function deriveOpeningKey(kdf: ScryptKdf | X25519Kdf, secret: BundleSecret): Buffer {
   if (kdf.name === KdfName.SCRYPT) {
-    if (secret.kind !== 'passphrase') throw new BundleError('this bundle is sealed with a passphrase: use --passphrase-file');
+    if (secret.kind !== 'passphrase')
+      throw new BundleError('this bundle is sealed with a passphrase: use --passphrase-file');
     const { N, r, p } = kdf;
     const power = Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0;
-    if (!power || N > MAX_SCRYPT_N || !Number.isInteger(r) || r < 1 || r > MAX_SCRYPT_R || !Number.isInteger(p) || p < 1 || p > MAX_SCRYPT_P) {
+    if (
+      !power ||
+      N > MAX_SCRYPT_N ||
+      !Number.isInteger(r) ||
+      r < 1 ||
+      r > MAX_SCRYPT_R ||
+      !Number.isInteger(p) ||
+      p < 1 ||
+      p > MAX_SCRYPT_P
+    ) {
       throw new BundleError('damaged bundle: scrypt parameters out of range');
     }
     return scrypt(secret.passphrase, kdf);
@@ -144,7 +155,9 @@ export function deriveOpeningKey(kdf: ScryptKdf | X25519Kdf, secret: BundleSecre
   if (secret.kind !== 'x25519') throw new BundleError('this bundle is sealed for an X25519 key: use --key');
   const recipientRaw = rawPublicKey(createPublicKey(secret.privateKey));
   if (keyIdOf(recipientRaw) !== kdf.recipientKeyId) {
-    throw new BundleError(`this bundle is for key ${kdf.recipientKeyId}, not for this key (${keyIdOf(recipientRaw)})`);
+    throw new BundleError(
+      `this bundle is for key ${kdf.recipientKeyId}, not for this key (${keyIdOf(recipientRaw)})`,
+    );
   }
   const ephRaw = Buffer.from(kdf.ephemeralPublicKey, 'base64');
   const shared = diffieHellman({ privateKey: secret.privateKey, publicKey: publicKeyFromRaw(ephRaw) });

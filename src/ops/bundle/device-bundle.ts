@@ -12,7 +12,12 @@ import {
   GCM_TAG_OCTETS,
   type BundleHeader,
 } from './bundle-format.js';
-import { deriveOpeningKey, deriveSealingKey, type BundleRecipient, type BundleSecret } from './bundle-keys.js';
+import {
+  deriveOpeningKey,
+  deriveSealingKey,
+  type BundleRecipient,
+  type BundleSecret,
+} from './bundle-keys.js';
 
 const NODE_CIPHER = 'aes-256-gcm';
 const PSK_HEX = new RegExp(`^[0-9a-f]{${PSK_LENGTH * 2}}$`);
@@ -51,7 +56,8 @@ export function sealDeviceBundle(
   const payload: BundlePayload = {
     group,
     devices: devices.map((d) => {
-      if (d.psk === undefined) throw new BundleError(`device ${JSON.stringify(d.identity)} was exported without its PSK`);
+      if (d.psk === undefined)
+        throw new BundleError(`device ${JSON.stringify(d.identity)} was exported without its PSK`);
       return {
         identity: d.identity,
         psk: d.psk.toString('hex'),
@@ -126,7 +132,8 @@ function readPayload(plaintext: Buffer): NewDevice[] {
   if (!Array.isArray(devices)) throw new BundleError('bundle payload has no devices list');
   return devices.map((d: unknown, i): NewDevice => {
     const o = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
-    const bad = (field: string): BundleError => new BundleError(`bundle devices[${i}].${field} is missing or malformed`);
+    const bad = (field: string): BundleError =>
+      new BundleError(`bundle devices[${i}].${field} is missing or malformed`);
     if (typeof o['identity'] !== 'string') throw bad('identity');
     if (typeof o['psk'] !== 'string' || !PSK_HEX.test(o['psk'])) throw bad('psk');
     if (typeof o['group'] !== 'string') throw bad('group');

@@ -14,7 +14,11 @@ export interface CommandContext {
 export type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
 /** Take `--config FILE` / `--config=FILE` out of the arguments, wherever it stands. */
-export function extractConfigFlag(argv: readonly string[]): { file?: string; rest: string[]; error?: string } {
+export function extractConfigFlag(argv: readonly string[]): {
+  file?: string;
+  rest: string[];
+  error?: string;
+} {
   const rest: string[] = [];
   let file: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -36,7 +40,8 @@ export function extractConfigFlag(argv: readonly string[]): { file?: string; res
 function describeListeners(c: Config): string {
   const parts = [`diameter tcp ${c.diameter.host}:${c.diameter.port}`];
   if (c.diameter.tls.enabled) parts.push(`diameter tls :${c.diameter.tls.port}`);
-  if (c.diameter.sctp.backend !== 'off') parts.push(`diameter sctp :${c.diameter.sctp.port} (${c.diameter.sctp.backend})`);
+  if (c.diameter.sctp.backend !== 'off')
+    parts.push(`diameter sctp :${c.diameter.sctp.port} (${c.diameter.sctp.backend})`);
   if (c.radius.enabled) parts.push(`radius udp ${c.radius.host}:${c.radius.port}`);
   parts.push(`admin http ${c.admin.host}:${c.admin.port}`);
   return parts.join(', ');
@@ -64,7 +69,10 @@ export async function runCli(
     io.out(version);
     return ExitCode.OK;
   }
-  const ctx: CommandContext = { io, loadConfig: () => loadConfig(file === undefined ? { env } : { file, env }) };
+  const ctx: CommandContext = {
+    io,
+    loadConfig: () => loadConfig(file === undefined ? { env } : { file, env }),
+  };
   try {
     switch (command) {
       case 'check-config': {

@@ -16,7 +16,6 @@ export interface DeviceCommandIo {
   readonly err: (s: string) => void;
 }
 
-
 export const DEVICE_USAGE = `usage:
   eapd device add <identity> (--psk HEX | --generate) [--group G] [--allow-ap X]... [--allow-mac M]... [--disabled]
   eapd device list [--group G] [--json]

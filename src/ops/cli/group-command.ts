@@ -3,7 +3,12 @@ import type { DeviceStore } from '../../store/device-store.js';
 import { validateGroup } from '../../store/device-input.js';
 import { isStoreError, StoreErrorCode } from '../../store/store-error.js';
 import type { RoutingStore } from '../../store/routing/routing-store.js';
-import { readPrivateKey, readRecipientKey, type BundleRecipient, type BundleSecret } from '../bundle/bundle-keys.js';
+import {
+  readPrivateKey,
+  readRecipientKey,
+  type BundleRecipient,
+  type BundleSecret,
+} from '../bundle/bundle-keys.js';
 import { openDeviceBundle, sealDeviceBundle } from '../bundle/device-bundle.js';
 import { PRIVATE_FILE_MODE, readPassphraseFile, writePrivateFile } from '../bundle/private-file.js';
 import {
@@ -75,7 +80,8 @@ async function moveCommand(args: string[], io: GroupCommandIo): Promise<void> {
   );
   io.out(`${created ? 'added' : 'replaced'} rule ${describeRule(rule)}\n`);
   const here = (await io.devices.list({ group })).length;
-  if (here === 0) io.err(`warning: this server holds no device of group ${group}: the rule matches nothing here\n`);
+  if (here === 0)
+    io.err(`warning: this server holds no device of group ${group}: the rule matches nothing here\n`);
 }
 
 async function exportCommand(args: string[], io: GroupCommandIo): Promise<void> {
@@ -113,7 +119,9 @@ async function importCommand(args: string[], io: GroupCommandIo): Promise<void> 
     if (isStoreError(e, StoreErrorCode.ImportConflict)) {
       const ids = e.details.identities ?? [];
       for (const id of ids) io.err(`${file}: device ${JSON.stringify(id)} already exists here\n`);
-      throw new Refusal(`import refused: ${ids.length} conflicting device${ids.length === 1 ? '' : 's'}, nothing written`);
+      throw new Refusal(
+        `import refused: ${ids.length} conflicting device${ids.length === 1 ? '' : 's'}, nothing written`,
+      );
     }
     throw e;
   } finally {
@@ -143,7 +151,8 @@ function recipientOf(values: Values): BundleRecipient {
 function secretOf(values: Values): BundleSecret {
   const pass = stringOption(values, 'passphrase-file');
   const pem = stringOption(values, 'key');
-  if ((pass === undefined) === (pem === undefined)) throw new UsageError('give exactly one of --passphrase-file F or --key PEM');
+  if ((pass === undefined) === (pem === undefined))
+    throw new UsageError('give exactly one of --passphrase-file F or --key PEM');
   if (pass !== undefined) return { kind: 'passphrase', passphrase: readPassphraseFile(pass) };
   return { kind: 'x25519', privateKey: readPrivateKey(readFileSync(pem!, 'utf8')) };
 }

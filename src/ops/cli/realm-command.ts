@@ -28,7 +28,10 @@ const HANDLERS: ReadonlyMap<string, SubHandler<RealmCommandIo>> = new Map(
       const { values } = parseNone(args, { json: { type: 'boolean' } });
       const realms = await io.routing.listRealms();
       if (values['json'] === true) io.out(JSON.stringify(realms, null, JSON_INDENT) + '\n');
-      else io.out(table([['REALM', 'SOURCE', 'CREATED'], ...realms.map((r) => [r.realm, r.source, r.createdAt])]));
+      else
+        io.out(
+          table([['REALM', 'SOURCE', 'CREATED'], ...realms.map((r) => [r.realm, r.source, r.createdAt])]),
+        );
     },
     add: async (args, io) => {
       const { positional } = parseOne(args, '<realm>', {});

@@ -1,7 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isStoreError } from '../../store/store-error.js';
 import { isRoutingError } from '../../store/routing/routing-error.js';
-import { usageName, type NewRedirectRule, type RedirectRule, type RealmSource } from '../../store/routing/routing-model.js';
+import {
+  usageName,
+  type NewRedirectRule,
+  type RedirectRule,
+  type RealmSource,
+} from '../../store/routing/routing-model.js';
 import type { RoutingStore } from '../../store/routing/routing-store.js';
 import { ruleToJson } from '../../store/routing/rule-json.js';
 import { ExitCode } from './exit-codes.js';
@@ -56,13 +61,16 @@ const FIELD_FLAGS: readonly [string, string][] = [
 /** A RoutingError message with its field spelled as the CLI flag. */
 export function cliMessage(message: string): string {
   for (const [field, flag] of FIELD_FLAGS) {
-    if (message.startsWith(`${field}:`) || message.startsWith(`${field}[`)) return flag + message.substring(field.length);
+    if (message.startsWith(`${field}:`) || message.startsWith(`${field}[`))
+      return flag + message.substring(field.length);
   }
   return message;
 }
 
 /** Runs one `eapd <command> <sub> …`: 0 ok, 1 refused (nothing written), 2 usage error. */
-export async function runSubcommand<Io extends { readonly out: (s: string) => void; readonly err: (s: string) => void }>(
+export async function runSubcommand<
+  Io extends { readonly out: (s: string) => void; readonly err: (s: string) => void },
+>(
   command: string,
   usage: string,
   handlers: ReadonlyMap<string, SubHandler<Io>>,
@@ -193,7 +201,10 @@ export function describeRule(r: RedirectRule): string {
 function describeMatch(r: RedirectRule): string {
   const m = r.match;
   const parts: string[] = [];
-  if (m.realm !== undefined) parts.push(`realm=${m.realm}${m.realmFrom === undefined || m.realmFrom === 'any' ? '' : `(${m.realmFrom})`}`);
+  if (m.realm !== undefined)
+    parts.push(
+      `realm=${m.realm}${m.realmFrom === undefined || m.realmFrom === 'any' ? '' : `(${m.realmFrom})`}`,
+    );
   if (m.group !== undefined) parts.push(`group=${m.group}`);
   if (m.identity !== undefined) parts.push(`identity=${m.identity}`);
   if (m.callingStation !== undefined) parts.push(`calling=${m.callingStation}`);
@@ -207,7 +218,11 @@ export function parseNone(args: string[], options: Options): { values: Values } 
   return { values };
 }
 
-export function parseOne(args: string[], name: string, options: Options): { values: Values; positional: string } {
+export function parseOne(
+  args: string[],
+  name: string,
+  options: Options,
+): { values: Values; positional: string } {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   if (positionals.length === 0) throw new UsageError(`missing ${name}`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);

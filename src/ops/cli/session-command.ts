@@ -17,15 +17,24 @@ interface Outcome {
 }
 
 /** `eapd session abort|reauth`: RFC 6733 §8.5 ASR / §8.3 RAR through the running server. */
-export async function runSessionCommand(args: string[], ctx: { io: CliIo; config: () => Config }): Promise<number> {
+export async function runSessionCommand(
+  args: string[],
+  ctx: { io: CliIo; config: () => Config },
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'abort' && sub !== 'reauth') {
-    ctx.io.err(sub === undefined ? SESSION_USAGE : `eapd session: unknown subcommand '${sub}'\n${SESSION_USAGE}`);
+    ctx.io.err(
+      sub === undefined ? SESSION_USAGE : `eapd session: unknown subcommand '${sub}'\n${SESSION_USAGE}`,
+    );
     return ExitCode.USAGE;
   }
   let values: { identity?: string | undefined; session?: string | undefined };
   try {
-    values = parseArgs({ args: rest, strict: true, options: { identity: { type: 'string' }, session: { type: 'string' } } }).values;
+    values = parseArgs({
+      args: rest,
+      strict: true,
+      options: { identity: { type: 'string' }, session: { type: 'string' } },
+    }).values;
   } catch (e) {
     ctx.io.err(`eapd session ${sub}: ${(e as Error).message}\n${SESSION_USAGE}`);
     return ExitCode.USAGE;
@@ -39,7 +48,9 @@ export async function runSessionCommand(args: string[], ctx: { io: CliIo; config
   try {
     token = readFileSync(config.admin.tokenFile, 'utf8').trim();
   } catch (e) {
-    ctx.io.err(`eapd session: cannot read the admin token ${config.admin.tokenFile}: ${(e as Error).message} (is the server running with this config?)`);
+    ctx.io.err(
+      `eapd session: cannot read the admin token ${config.admin.tokenFile}: ${(e as Error).message} (is the server running with this config?)`,
+    );
     return ExitCode.UNAVAILABLE;
   }
   const host = config.admin.host.includes(':') ? `[${config.admin.host}]` : config.admin.host;
@@ -49,7 +60,9 @@ export async function runSessionCommand(args: string[], ctx: { io: CliIo; config
     res = await fetch(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(values.identity !== undefined ? { identity: values.identity } : { session: values.session }),
+      body: JSON.stringify(
+        values.identity !== undefined ? { identity: values.identity } : { session: values.session },
+      ),
     });
   } catch (e) {
     ctx.io.err(`eapd session: cannot reach the admin API at ${url}: ${(e as Error).message}`);

@@ -25,7 +25,9 @@ function rows(node: Record<string, unknown>, prefix: string, out: string[]): voi
     const key = prefix ? `${prefix}.${k}` : k;
     if (isLeaf(v)) {
       const def = JSON.stringify(v.default);
-      out.push(`| \`${key}\` | \`${v.env ?? ''}\` | ${formatName(v.format)} | \`${def}\` | ${v.doc.replace(/\|/g, '\\|')} |`);
+      out.push(
+        `| \`${key}\` | \`${v.env ?? ''}\` | ${formatName(v.format)} | \`${def}\` | ${v.doc.replace(/\|/g, '\\|')} |`,
+      );
     } else if (typeof v === 'object' && v !== null) {
       rows(v as Record<string, unknown>, key, out);
     }

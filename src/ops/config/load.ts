@@ -21,7 +21,11 @@ export class ConfigError extends Error {
 }
 
 /** Map "a.b.c" → its environment variable, so an error can say where a value may have come from. */
-function envNames(node: Record<string, unknown>, prefix = '', out = new Map<string, string>()): Map<string, string> {
+function envNames(
+  node: Record<string, unknown>,
+  prefix = '',
+  out = new Map<string, string>(),
+): Map<string, string> {
   for (const [k, v] of Object.entries(node)) {
     if (typeof v !== 'object' || v === null) continue;
     const key = prefix ? `${prefix}.${k}` : k;
@@ -79,14 +83,23 @@ export function loadConfig(options: LoadOptions = {}): Config {
     try {
       config.load(parsed);
     } catch (e) {
-      throw new ConfigError(String((e as Error).message).split('\n').map(explain));
+      throw new ConfigError(
+        String((e as Error).message)
+          .split('\n')
+          .map(explain),
+      );
     }
   }
   if (options.overrides) config.load(options.overrides);
   try {
     config.validate({ allowed: 'strict' });
   } catch (e) {
-    throw new ConfigError(String((e as Error).message).split('\n').filter(Boolean).map(explain));
+    throw new ConfigError(
+      String((e as Error).message)
+        .split('\n')
+        .filter(Boolean)
+        .map(explain),
+    );
   }
   return config.getProperties();
 }

@@ -43,7 +43,8 @@ function isCidr(s: string): boolean {
   return Number(len) <= (family === 4 ? 32 : 128);
 }
 
-const DIAMETER_IDENTITY = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const DIAMETER_IDENTITY =
+  /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 /**
  * A list set through its environment variable arrives as a string: JSON, as documented
@@ -62,7 +63,9 @@ export const customFormats = {
   'diameter-identity': {
     validate(v: unknown): void {
       if (typeof v !== 'string' || v.length === 0 || v.length > 255 || !DIAMETER_IDENTITY.test(v)) {
-        throw new Error('must be a fully qualified domain name such as aaa.example.net (RFC 6733 §4.3.1 DiameterIdentity)');
+        throw new Error(
+          'must be a fully qualified domain name such as aaa.example.net (RFC 6733 §4.3.1 DiameterIdentity)',
+        );
       }
     },
   },
@@ -80,18 +83,32 @@ export const customFormats = {
         if (typeof p['originHost'] !== 'string' || !DIAMETER_IDENTITY.test(p['originHost'])) {
           throw new Error(`entry ${i}: originHost must be an FQDN`);
         }
-        if (p['realm'] !== undefined && (typeof p['realm'] !== 'string' || !DIAMETER_IDENTITY.test(p['realm']))) {
+        if (
+          p['realm'] !== undefined &&
+          (typeof p['realm'] !== 'string' || !DIAMETER_IDENTITY.test(p['realm']))
+        ) {
           throw new Error(`entry ${i}: realm must be a domain name`);
         }
-        if (p['connect'] !== undefined && (typeof p['connect'] !== 'string' || !/^aaas?:\/\//.test(p['connect']))) {
-          throw new Error(`entry ${i}: connect must be a DiameterURI such as aaa://peer.example:3868;transport=tcp`);
+        if (
+          p['connect'] !== undefined &&
+          (typeof p['connect'] !== 'string' || !/^aaas?:\/\//.test(p['connect']))
+        ) {
+          throw new Error(
+            `entry ${i}: connect must be a DiameterURI such as aaa://peer.example:3868;transport=tcp`,
+          );
         }
         const addrs = p['addresses'];
-        if (addrs !== undefined && (!Array.isArray(addrs) || !addrs.every((a) => typeof a === 'string' && isCidr(a)))) {
+        if (
+          addrs !== undefined &&
+          (!Array.isArray(addrs) || !addrs.every((a) => typeof a === 'string' && isCidr(a)))
+        ) {
           throw new Error(`entry ${i}: addresses must be a list of IP addresses or CIDRs`);
         }
         const tr = p['transports'];
-        if (tr !== undefined && (!Array.isArray(tr) || !tr.every((t) => (TRANSPORTS as readonly unknown[]).includes(t)))) {
+        if (
+          tr !== undefined &&
+          (!Array.isArray(tr) || !tr.every((t) => (TRANSPORTS as readonly unknown[]).includes(t)))
+        ) {
           throw new Error(`entry ${i}: transports must be a list of ${TRANSPORTS.join(', ')}`);
         }
       });
@@ -108,7 +125,8 @@ export const customFormats = {
             throw new Error(`entry ${i}: unknown field "${k}" (allowed: ${RADIUS_CLIENT_FIELDS.join(', ')})`);
           }
         }
-        if (typeof c['name'] !== 'string' || c['name'].length === 0) throw new Error(`entry ${i}: name is required`);
+        if (typeof c['name'] !== 'string' || c['name'].length === 0)
+          throw new Error(`entry ${i}: name is required`);
         if (typeof c['address'] !== 'string' || !isCidr(c['address'])) {
           throw new Error(`entry ${i}: address must be an IP address or CIDR`);
         }
@@ -141,26 +159,30 @@ export const customFormats = {
   },
   'ip-address': {
     validate(v: unknown): void {
-      if (typeof v !== 'string' || isIP(v) === 0) throw new Error('must be an IPv4 or IPv6 address such as 127.0.0.1 or ::');
+      if (typeof v !== 'string' || isIP(v) === 0)
+        throw new Error('must be an IPv4 or IPv6 address such as 127.0.0.1 or ::');
     },
   },
   'positive-int': {
     validate(v: unknown): void {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error('must be a positive integer');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+        throw new Error('must be a positive integer');
     },
     coerce: (v: string): number => Number(v),
   },
   'watchdog-seconds': {
     // RFC 3539 §3.4.1: Tw MUST NOT be set lower than 6 seconds.
     validate(v: unknown): void {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 6) throw new Error('must be a number of seconds ≥ 6 (RFC 3539 §3.4.1)');
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 6)
+        throw new Error('must be a number of seconds ≥ 6 (RFC 3539 §3.4.1)');
     },
     coerce: (v: string): number => Number(v),
   },
   'duplicate-ttl': {
     // RFC 6733 §5.5.4: duplicates are detected for at least 4 minutes.
     validate(v: unknown): void {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 240) throw new Error('must be ≥ 240 seconds (RFC 6733 §5.5.4)');
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 240)
+        throw new Error('must be ≥ 240 seconds (RFC 6733 §5.5.4)');
     },
     coerce: (v: string): number => Number(v),
   },
@@ -273,9 +295,25 @@ export const schema = {
         default: 5868,
         env: 'EAPD_TLS_PORT',
       },
-      cert: { doc: 'PEM certificate file for our identity.', format: String, default: '', env: 'EAPD_TLS_CERT' },
-      key: { doc: 'PEM private key file.', format: String, default: '', env: 'EAPD_TLS_KEY', sensitive: true },
-      ca: { doc: 'PEM CA bundle that peer certificates must chain to.', format: String, default: '', env: 'EAPD_TLS_CA' },
+      cert: {
+        doc: 'PEM certificate file for our identity.',
+        format: String,
+        default: '',
+        env: 'EAPD_TLS_CERT',
+      },
+      key: {
+        doc: 'PEM private key file.',
+        format: String,
+        default: '',
+        env: 'EAPD_TLS_KEY',
+        sensitive: true,
+      },
+      ca: {
+        doc: 'PEM CA bundle that peer certificates must chain to.',
+        format: String,
+        default: '',
+        env: 'EAPD_TLS_CA',
+      },
     },
     sctp: {
       backend: {
@@ -384,8 +422,18 @@ export const schema = {
     },
   },
   admin: {
-    host: { doc: 'Admin HTTP API, /metrics, /healthz, /readyz bind address.', format: 'ip-address', default: '127.0.0.1', env: 'EAPD_ADMIN_HOST' },
-    port: { doc: 'Admin HTTP port. 0 picks a free port.', format: 'port', default: 9464, env: 'EAPD_ADMIN_PORT' },
+    host: {
+      doc: 'Admin HTTP API, /metrics, /healthz, /readyz bind address.',
+      format: 'ip-address',
+      default: '127.0.0.1',
+      env: 'EAPD_ADMIN_HOST',
+    },
+    port: {
+      doc: 'Admin HTTP port. 0 picks a free port.',
+      format: 'port',
+      default: 9464,
+      env: 'EAPD_ADMIN_PORT',
+    },
     tokenFile: {
       doc: 'File holding the admin API bearer token; created 0600 on first start if absent.',
       format: String,

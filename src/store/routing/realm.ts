@@ -9,9 +9,13 @@ const REALM_SEPARATOR = '@';
 export function normalizeRealm(text: string, field = 'realm'): string {
   const realm = text.trim().toLowerCase().replace(/\.$/, '');
   if (realm === '') throw invalidField(field, 'is empty');
-  if (realm.length > MAX_REALM_LENGTH) throw invalidField(field, `longer than ${MAX_REALM_LENGTH} characters`);
+  if (realm.length > MAX_REALM_LENGTH)
+    throw invalidField(field, `longer than ${MAX_REALM_LENGTH} characters`);
   if (!realm.split('.').every((l) => LABEL.test(l))) {
-    throw invalidField(field, `${JSON.stringify(text)} is not a realm (a domain name such as iot.example, RFC 7542 §2.2)`);
+    throw invalidField(
+      field,
+      `${JSON.stringify(text)} is not a realm (a domain name such as iot.example, RFC 7542 §2.2)`,
+    );
   }
   return realm;
 }

@@ -118,7 +118,9 @@ export function groupRuleName(group: string): string {
   return `group:${group}`;
 }
 
-export const USAGE_NAMES: readonly RedirectUsageName[] = Object.keys(RedirectHostUsage) as RedirectUsageName[];
+export const USAGE_NAMES: readonly RedirectUsageName[] = Object.keys(
+  RedirectHostUsage,
+) as RedirectUsageName[];
 
 export function usageName(value: number): RedirectUsageName | undefined {
   return USAGE_NAMES.find((n) => RedirectHostUsage[n] === value);

@@ -38,9 +38,13 @@ export interface ValidRule {
 
 export function validateRuleName(name: string, field = 'name'): string {
   if (name.length === 0) throw invalidField(field, 'is empty');
-  if (name.length > MAX_RULE_NAME_LENGTH) throw invalidField(field, `longer than ${MAX_RULE_NAME_LENGTH} characters`);
+  if (name.length > MAX_RULE_NAME_LENGTH)
+    throw invalidField(field, `longer than ${MAX_RULE_NAME_LENGTH} characters`);
   if (!RULE_NAME.test(name)) {
-    throw invalidField(field, `${JSON.stringify(name)} may hold only letters, digits and . _ : @ - (not first)`);
+    throw invalidField(
+      field,
+      `${JSON.stringify(name)} may hold only letters, digits and . _ : @ - (not first)`,
+    );
   }
   return name;
 }
@@ -54,7 +58,10 @@ export function validateTargets(targets: readonly string[], field = 'targets'): 
     const parsed = parseDiameterUri(text.trim());
     if (!parsed.ok) throw invalidField(`${field}[${i}]`, parsed.error.message);
     if (parsed.value.protocol !== undefined && parsed.value.protocol !== 'diameter') {
-      throw invalidField(`${field}[${i}]`, `a redirect target must speak Diameter, not ${parsed.value.protocol}`);
+      throw invalidField(
+        `${field}[${i}]`,
+        `a redirect target must speak Diameter, not ${parsed.value.protocol}`,
+      );
     }
     const canonical = formatDiameterUri(parsed.value);
     if (out.includes(canonical)) throw invalidField(`${field}[${i}]`, `${canonical} is listed twice`);
@@ -80,7 +87,8 @@ export function parseUsage(value: string | number, field = 'usage'): RedirectUsa
 
 function validateGlob(pattern: string, field: string): string {
   if (pattern.length === 0) throw invalidField(field, 'is empty');
-  if (pattern.length > MAX_GLOB_LENGTH) throw invalidField(field, `longer than ${MAX_GLOB_LENGTH} characters`);
+  if (pattern.length > MAX_GLOB_LENGTH)
+    throw invalidField(field, `longer than ${MAX_GLOB_LENGTH} characters`);
   if (compileGlob(pattern) === undefined) throw invalidField(field, 'ends with a lone "\\"');
   return pattern;
 }
@@ -114,7 +122,10 @@ export function validateMatch(match: RuleMatch, field = 'match'): RuleMatch {
       : { calledStation: validateGlob(match.calledStation, `${field}.calledStation`) }),
   };
   if (Object.keys(out).length === 0) {
-    throw invalidField(field, 'give at least one of realm, group, identity, callingStation, calledStation (use identity "*" to match everything)');
+    throw invalidField(
+      field,
+      'give at least one of realm, group, identity, callingStation, calledStation (use identity "*" to match everything)',
+    );
   }
   return out;
 }

@@ -22,7 +22,15 @@ export interface RuleJson {
   readonly updatedAt: string;
 }
 
-const RULE_KEYS = ['name', 'priority', 'enabled', 'match', 'targets', 'usage', 'maxCacheTimeSeconds'] as const;
+const RULE_KEYS = [
+  'name',
+  'priority',
+  'enabled',
+  'match',
+  'targets',
+  'usage',
+  'maxCacheTimeSeconds',
+] as const;
 const MATCH_KEYS = ['realm', 'realmFrom', 'group', 'identity', 'callingStation', 'calledStation'] as const;
 const MOVE_KEYS = ['targets', 'usage', 'maxCacheTimeSeconds', 'priority'] as const;
 
@@ -94,13 +102,15 @@ export function parseGroupMoveJson(group: string, value: unknown): GroupMove {
 }
 
 function object(v: unknown, field: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidField(field, 'must be a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalidField(field, 'must be a JSON object');
   return v as Record<string, unknown>;
 }
 
 function unknownKeys(o: Record<string, unknown>, allowed: readonly string[], prefix: string): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw invalidField(`${prefix}${k}`, `unknown field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(k))
+      throw invalidField(`${prefix}${k}`, `unknown field (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -127,7 +137,8 @@ function optBoolean(v: unknown, field: string): boolean | undefined {
 
 function optUsage(v: unknown, field: string): string | number | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') throw invalidField(field, 'must be a usage name or number');
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw invalidField(field, 'must be a usage name or number');
   return v;
 }
 

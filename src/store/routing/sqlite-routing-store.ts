@@ -123,11 +123,15 @@ export class SqliteRoutingStore implements RoutingStore {
     );
     this.#deleteRule = db.prepare('DELETE FROM redirect_rules WHERE name = ?');
     this.#deleteTargets = db.prepare('DELETE FROM redirect_targets WHERE rule_name = ?');
-    this.#insertTarget = db.prepare('INSERT INTO redirect_targets (rule_name, position, uri) VALUES (?, ?, ?)');
+    this.#insertTarget = db.prepare(
+      'INSERT INTO redirect_targets (rule_name, position, uri) VALUES (?, ?, ?)',
+    );
     this.#selectConfigRules = db
       .prepare<[], string>(`SELECT name FROM redirect_rules WHERE source = '${RoutingSource.CONFIG}'`)
       .pluck();
-    this.#deleteConfigRealms = db.prepare(`DELETE FROM served_realms WHERE source = '${RoutingSource.CONFIG}'`);
+    this.#deleteConfigRealms = db.prepare(
+      `DELETE FROM served_realms WHERE source = '${RoutingSource.CONFIG}'`,
+    );
     this.#insertAudit = db.prepare(
       `INSERT INTO routing_audit (seq, at, actor, action, subject, detail)
        VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM routing_audit), ?, ?, ?, ?, ?)`,
@@ -153,7 +157,11 @@ export class SqliteRoutingStore implements RoutingStore {
     const stamp = this.#stamp();
     this.#write(() => {
       if (this.#selectRealm.get(realm) !== undefined) {
-        throw new RoutingError(RoutingErrorCode.RealmExists, `realm ${realm} is already served here`, 'realm');
+        throw new RoutingError(
+          RoutingErrorCode.RealmExists,
+          `realm ${realm} is already served here`,
+          'realm',
+        );
       }
       this.#insertRealm.run(realm, RoutingSource.OPERATOR, stamp);
       this.#audit(stamp, actor, 'realm.add', realm, { realm });
@@ -181,7 +189,12 @@ export class SqliteRoutingStore implements RoutingStore {
   async getRule(name: string): Promise<RedirectRule | undefined> {
     this.#assertOpen();
     const row = this.#selectRule.get(name);
-    return row === undefined ? undefined : toRule(row, this.#selectRuleTargets.all(name).map((t) => t.uri));
+    return row === undefined
+      ? undefined
+      : toRule(
+          row,
+          this.#selectRuleTargets.all(name).map((t) => t.uri),
+        );
   }
 
   async addRule(input: NewRedirectRule, actor: string, options: AddRuleOptions = {}): Promise<RedirectRule> {
@@ -239,7 +252,10 @@ export class SqliteRoutingStore implements RoutingStore {
     return { rule, created: previous === undefined };
   }
 
-  async replaceConfigRouting(config: ConfigRouting, actor: string): Promise<{ rules: number; realms: number }> {
+  async replaceConfigRouting(
+    config: ConfigRouting,
+    actor: string,
+  ): Promise<{ rules: number; realms: number }> {
     this.#assertOpen();
     const realms = [...new Set(config.realms.map((r, i) => normalizeRealm(r, `realms[${i}]`)))];
     const rules: ValidRule[] = config.rules.map((r, i) => {
@@ -255,7 +271,11 @@ export class SqliteRoutingStore implements RoutingStore {
     const names = new Set<string>();
     for (const r of rules) {
       if (names.has(r.name)) {
-        throw new RoutingError(RoutingErrorCode.RuleExists, `rule ${r.name} appears twice in the config`, 'name');
+        throw new RoutingError(
+          RoutingErrorCode.RuleExists,
+          `rule ${r.name} appears twice in the config`,
+          'name',
+        );
       }
       names.add(r.name);
     }
@@ -354,8 +374,12 @@ export class SqliteRoutingStore implements RoutingStore {
 
   #mustGetRule(name: string): RedirectRule {
     const row = this.#selectRule.get(name);
-    if (row === undefined) throw new RoutingError(RoutingErrorCode.RuleNotFound, `no rule ${JSON.stringify(name)}`, 'name');
-    return toRule(row, this.#selectRuleTargets.all(name).map((t) => t.uri));
+    if (row === undefined)
+      throw new RoutingError(RoutingErrorCode.RuleNotFound, `no rule ${JSON.stringify(name)}`, 'name');
+    return toRule(
+      row,
+      this.#selectRuleTargets.all(name).map((t) => t.uri),
+    );
   }
 
   #stamp(): string {

@@ -24,12 +24,20 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
   try {
     db = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw new StoreError(StoreErrorCode.StoreOpenFailed, `cannot open database ${options.path}: ${String(e)}`, {}, { cause: e });
+    throw new StoreError(
+      StoreErrorCode.StoreOpenFailed,
+      `cannot open database ${options.path}: ${String(e)}`,
+      {},
+      { cause: e },
+    );
   }
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== WAL) {
-      throw new StoreError(StoreErrorCode.StoreOpenFailed, `database ${options.path} cannot use WAL mode (got ${String(mode)})`);
+      throw new StoreError(
+        StoreErrorCode.StoreOpenFailed,
+        `database ${options.path} cannot use WAL mode (got ${String(mode)})`,
+      );
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

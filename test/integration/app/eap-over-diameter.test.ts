@@ -52,7 +52,11 @@ async function eapd(env: Record<string, string> = {}): Promise<RunningEapd> {
   await running.store.add({ identity: GOOD, psk: PSK });
   await running.store.add({ identity: 'sensor-off@iot.example', psk: PSK, enabled: false });
   await running.store.add({ identity: 'sensor-asr@iot.example', psk: PSK });
-  await running.store.add({ identity: 'sensor-mac@iot.example', psk: PSK, allowedMacs: ['00-11-22-33-44-55'] });
+  await running.store.add({
+    identity: 'sensor-mac@iot.example',
+    psk: PSK,
+    allowedMacs: ['00-11-22-33-44-55'],
+  });
   await running.store.add({ identity: 'sensor-ap@iot.example', psk: PSK, allowedAps: ['AA-BB-CC-DD-EE-FF'] });
   return running;
 }
@@ -76,7 +80,12 @@ async function client(server: RunningEapd): Promise<DiameterClient> {
 
 const sessions = new SessionIdGenerator('nas.edge.example');
 
-function nas(c: DiameterClient, identity: string, psk: Buffer, extra: Partial<NasClientOptions> = {}): NasClientOptions {
+function nas(
+  c: DiameterClient,
+  identity: string,
+  psk: Buffer,
+  extra: Partial<NasClientOptions> = {},
+): NasClientOptions {
   return {
     originHost: 'nas.edge.example',
     originRealm: 'edge.example',
@@ -133,16 +142,28 @@ describe('EAP-PSK over Diameter EAP (RFC 4072) against the composed server', () 
   });
 
   test('a captured device from another MAC gets 4001, from its own MAC 2001', async () => {
-    const bad = await runAuthentication(send(c), nas(c, 'sensor-mac@iot.example', PSK, { callingStationId: '00-11-22-33-44-66' }));
+    const bad = await runAuthentication(
+      send(c),
+      nas(c, 'sensor-mac@iot.example', PSK, { callingStationId: '00-11-22-33-44-66' }),
+    );
     assert.equal(bad.resultCode, ResultCode.DIAMETER_AUTHENTICATION_REJECTED);
-    const good = await runAuthentication(send(c), nas(c, 'sensor-mac@iot.example', PSK, { callingStationId: '00:11:22:33:44:55' }));
+    const good = await runAuthentication(
+      send(c),
+      nas(c, 'sensor-mac@iot.example', PSK, { callingStationId: '00:11:22:33:44:55' }),
+    );
     assert.equal(good.resultCode, ResultCode.DIAMETER_SUCCESS);
   });
 
   test('a captured device through another access point gets 4001, through its own 2001', async () => {
-    const bad = await runAuthentication(send(c), nas(c, 'sensor-ap@iot.example', PSK, { calledStationId: 'AA-BB-CC-DD-EE-00:iot' }));
+    const bad = await runAuthentication(
+      send(c),
+      nas(c, 'sensor-ap@iot.example', PSK, { calledStationId: 'AA-BB-CC-DD-EE-00:iot' }),
+    );
     assert.equal(bad.resultCode, ResultCode.DIAMETER_AUTHENTICATION_REJECTED);
-    const good = await runAuthentication(send(c), nas(c, 'sensor-ap@iot.example', PSK, { calledStationId: 'AA-BB-CC-DD-EE-FF:iot' }));
+    const good = await runAuthentication(
+      send(c),
+      nas(c, 'sensor-ap@iot.example', PSK, { calledStationId: 'AA-BB-CC-DD-EE-FF:iot' }),
+    );
     assert.equal(good.resultCode, ResultCode.DIAMETER_SUCCESS);
   });
 
@@ -237,10 +258,14 @@ describe('EAP-PSK over Diameter EAP (RFC 4072) against the composed server', () 
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ identity: 'sensor-asr@iot.example' }),
     });
-    const body = (await res.json()) as { outcomes: { sessionId: string; kind: string; resultCode?: number }[] };
+    const body = (await res.json()) as {
+      outcomes: { sessionId: string; kind: string; resultCode?: number }[];
+    };
     assert.equal(res.status, 200, JSON.stringify(body));
     assert.deepEqual(asrs, [r.sessionId]);
-    assert.deepEqual(body.outcomes, [{ sessionId: r.sessionId, kind: 'answered', resultCode: ResultCode.DIAMETER_SUCCESS }]);
+    assert.deepEqual(body.outcomes, [
+      { sessionId: r.sessionId, kind: 'answered', resultCode: ResultCode.DIAMETER_SUCCESS },
+    ]);
   });
 
   test('1,000 authentications, 50 at a time on one connection: all succeed and every MSK matches', async () => {
@@ -265,7 +290,12 @@ describe('EAP conversation limits', () => {
     try {
       const firstDer = () => {
         const o = nas(c, GOOD, PSK);
-        return buildDer(o, { sessionId: o.nextSessionId(), endToEnd: c.nextEndToEnd(), eapPayload: buildIdentity(2, 0, GOOD), userName: GOOD });
+        return buildDer(o, {
+          sessionId: o.nextSessionId(),
+          endToEnd: c.nextEndToEnd(),
+          eapPayload: buildIdentity(2, 0, GOOD),
+          userName: GOOD,
+        });
       };
       const a = await c.request(firstDer(), TIMEOUT_MS);
       const b = await c.request(firstDer(), TIMEOUT_MS);
@@ -287,7 +317,12 @@ describe('EAP conversation limits', () => {
       const o = nas(c, GOOD, PSK);
       const sessionId = o.nextSessionId();
       const first = await c.request(
-        buildDer(o, { sessionId, endToEnd: c.nextEndToEnd(), eapPayload: buildIdentity(2, 0, GOOD), userName: GOOD }),
+        buildDer(o, {
+          sessionId,
+          endToEnd: c.nextEndToEnd(),
+          eapPayload: buildIdentity(2, 0, GOOD),
+          userName: GOOD,
+        }),
         TIMEOUT_MS,
       );
       assert.equal(first.find(AvpCode.ResultCode)?.asUnsigned32(), ResultCode.DIAMETER_MULTI_ROUND_AUTH);
@@ -296,11 +331,23 @@ describe('EAP conversation limits', () => {
       assert.match(metrics, /eapd_eap_sessions_active 0/);
       const step = o.peer.receive(Buffer.from(first.find(AvpCode.EAPPayload)!.data));
       const late = await c.request(
-        buildDer(o, { sessionId, endToEnd: c.nextEndToEnd(), eapPayload: (step as { packet: Buffer }).packet, userName: GOOD, previous: first }),
+        buildDer(o, {
+          sessionId,
+          endToEnd: c.nextEndToEnd(),
+          eapPayload: (step as { packet: Buffer }).packet,
+          userName: GOOD,
+          previous: first,
+        }),
         TIMEOUT_MS,
       );
-      assert.equal(late.find(AvpCode.ResultCode)?.asUnsigned32(), ResultCode.DIAMETER_AUTHENTICATION_REJECTED);
-      assert.match(await server.metrics.metricsText(), /eapd_eap_authentications_total\{method="psk",result="failure",transport="diameter"\} [1-9]/);
+      assert.equal(
+        late.find(AvpCode.ResultCode)?.asUnsigned32(),
+        ResultCode.DIAMETER_AUTHENTICATION_REJECTED,
+      );
+      assert.match(
+        await server.metrics.metricsText(),
+        /eapd_eap_authentications_total\{method="psk",result="failure",transport="diameter"\} [1-9]/,
+      );
     } finally {
       await c.close();
       await server.stop();

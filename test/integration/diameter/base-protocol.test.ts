@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CommandFlag, MessageView, u32, utf8 } from '../../../src/diameter/codec/index.js';
-import { AvpCode, CommandCode, DisconnectCause, ResultCode } from '../../../src/diameter/dict/constants.gen.js';
+import {
+  AvpCode,
+  CommandCode,
+  DisconnectCause,
+  ResultCode,
+} from '../../../src/diameter/dict/constants.gen.js';
 import { RawDiameterClient, baseRequest, cerFrame, resultCodeOf } from '../../helpers/diameter-client.js';
 import { startNode, type NodeFixture } from '../../helpers/node-fixture.js';
 
@@ -78,12 +83,17 @@ describe('Diameter base protocol over TCP (RFC 6733)', () => {
   test('answers DPR with DPA 2001 and the peer leaves the table', async () => {
     const c = await openPeer(f, 'dpr.edge.example');
     assert.equal(f.node.peer('dpr.edge.example')?.isOpen, true);
-    c.write(baseRequest(CommandCode.DisconnectPeer, 'dpr.edge.example', 'edge.example', [u32(AvpCode.DisconnectCause, DisconnectCause.REBOOTING)]));
+    c.write(
+      baseRequest(CommandCode.DisconnectPeer, 'dpr.edge.example', 'edge.example', [
+        u32(AvpCode.DisconnectCause, DisconnectCause.REBOOTING),
+      ]),
+    );
     const dpa = await c.next();
     assert.equal(dpa.commandCode, CommandCode.DisconnectPeer);
     assert.equal(resultCodeOf(dpa), ResultCode.DIAMETER_SUCCESS);
     c.close();
-    for (let i = 0; i < 50 && f.node.peer('dpr.edge.example'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && f.node.peer('dpr.edge.example'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     assert.equal(f.node.peer('dpr.edge.example'), undefined);
   });
 
@@ -127,7 +137,13 @@ describe('Diameter base protocol over TCP (RFC 6733)', () => {
     assert.equal(dpr.find(AvpCode.DisconnectCause)?.asUnsigned32(), DisconnectCause.REBOOTING);
     // answer DPA, then the node finishes
     const { encodeAnswer, answerSkeleton } = await import('../../../src/diameter/codec/index.js');
-    c.write(encodeAnswer(answerSkeleton(dpr), [u32(AvpCode.ResultCode, 2001), utf8(AvpCode.OriginHost, 'stop.edge.example'), utf8(AvpCode.OriginRealm, 'edge.example')]));
+    c.write(
+      encodeAnswer(answerSkeleton(dpr), [
+        u32(AvpCode.ResultCode, 2001),
+        utf8(AvpCode.OriginHost, 'stop.edge.example'),
+        utf8(AvpCode.OriginRealm, 'edge.example'),
+      ]),
+    );
     await stopped;
     await c.waitClosed();
   });

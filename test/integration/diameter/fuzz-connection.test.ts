@@ -40,7 +40,10 @@ describe('a live Diameter connection under random and mutated input', () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat({ max: 400 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat({ max: 400 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         async (mutations) => {
           const c = await open(`fuzz${n++}.edge.example`);
           const frame = derFrame();

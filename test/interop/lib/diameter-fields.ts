@@ -28,7 +28,10 @@ const OCCURRENCE_SEPARATOR = '\u001f';
  * Runs `tshark -r FILE -Y FILTER -T fields -e ...`. A frame holding several Diameter messages gives
  * one row per frame (occurrences of all its messages together): filter tightly.
  */
-export async function readDiameterFields(file: string, options: DiameterFieldsOptions): Promise<DiameterFieldRow[]> {
+export async function readDiameterFields(
+  file: string,
+  options: DiameterFieldsOptions,
+): Promise<DiameterFieldRow[]> {
   const args = [
     '-n',
     '-r',
@@ -47,10 +50,15 @@ export async function readDiameterFields(file: string, options: DiameterFieldsOp
     ...options.fields.flatMap((f) => ['-e', f]),
   ];
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(requireTool('tshark'), args, { timeout: TIMEOUT_MS, maxBuffer: MAX_BUFFER }, (err, out, errOut) => {
-      if (err !== null) reject(new Error(`tshark ${args.join(' ')} failed: ${err.message}\n${errOut}`));
-      else resolve(out);
-    });
+    execFile(
+      requireTool('tshark'),
+      args,
+      { timeout: TIMEOUT_MS, maxBuffer: MAX_BUFFER },
+      (err, out, errOut) => {
+        if (err !== null) reject(new Error(`tshark ${args.join(' ')} failed: ${err.message}\n${errOut}`));
+        else resolve(out);
+      },
+    );
   });
   return stdout
     .split('\n')

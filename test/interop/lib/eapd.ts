@@ -46,13 +46,20 @@ export async function startEapd(rig: Rig, options: EapdOptions): Promise<EapdUnd
     EAPD_LOG_FORMAT: 'json',
     EAPD_LOG_LEVEL: 'debug',
     EAPD_RADIUS_ENABLED: options.radiusPort !== undefined ? 'true' : 'false',
-    ...(options.radiusPort !== undefined ? { EAPD_RADIUS_PORT: String(options.radiusPort), EAPD_RADIUS_HOST: '127.0.0.1' } : {}),
+    ...(options.radiusPort !== undefined
+      ? { EAPD_RADIUS_PORT: String(options.radiusPort), EAPD_RADIUS_HOST: '127.0.0.1' }
+      : {}),
     ...(options.radiusSecret !== undefined ? { EAPD_RADIUS_SECRET: options.radiusSecret } : {}),
     ...options.env,
   };
   const main = join(repoRoot(), 'dist', 'src', 'main.js');
   const processEnv = { ...process.env, ...env };
-  const proc = await rig.start({ name, command: process.execPath, args: [main, 'serve', ...(options.serveArgs ?? [])], env: processEnv });
+  const proc = await rig.start({
+    name,
+    command: process.execPath,
+    args: [main, 'serve', ...(options.serveArgs ?? [])],
+    env: processEnv,
+  });
   await proc.waitForLog(/"message":"eapd started"/, START_TIMEOUT_MS);
   let cliRuns = 0;
   return {
@@ -61,7 +68,15 @@ export async function startEapd(rig: Rig, options: EapdOptions): Promise<EapdUnd
     adminPort: options.adminPort,
     dir,
     async cli(args, timeoutMs = 20_000) {
-      const r = await rig.run({ name: `${name}-cli-${++cliRuns}`, command: process.execPath, args: [main, ...args], env: processEnv }, timeoutMs);
+      const r = await rig.run(
+        {
+          name: `${name}-cli-${++cliRuns}`,
+          command: process.execPath,
+          args: [main, ...args],
+          env: processEnv,
+        },
+        timeoutMs,
+      );
       return { code: r.exit.code, log: r.log };
     },
     async stop() {

@@ -10,7 +10,12 @@ import { buildIdentity } from '../../../src/eap/packet.js';
 import { EapPskPeer } from '../../../src/eap/index.js';
 
 const ctx: RequestContext = {
-  peer: { originHost: 'dea.edge.example', originRealm: 'edge.example', transport: 'tcp', remoteAddress: '127.0.0.1' },
+  peer: {
+    originHost: 'dea.edge.example',
+    originRealm: 'edge.example',
+    transport: 'tcp',
+    remoteAddress: '127.0.0.1',
+  },
   receivedAt: 0,
 };
 
@@ -23,7 +28,12 @@ function firstDer(identity: string, realm: string): MessageView {
       nextSessionId: () => 'nas.edge.example;1;1',
       peer: new EapPskPeer({ peerId: identity, psk: Buffer.alloc(16) }),
     },
-    { sessionId: 'nas.edge.example;1;1', endToEnd: 7, eapPayload: buildIdentity(2, 0, identity), userName: identity },
+    {
+      sessionId: 'nas.edge.example;1;1',
+      endToEnd: 7,
+      eapPayload: buildIdentity(2, 0, identity),
+      userName: identity,
+    },
   );
   return new MessageView(frame);
 }

@@ -35,27 +35,61 @@ async function fixture(): Promise<{
     rmSync(dir, { recursive: true, force: true });
   });
   const runner =
-    (fn: (a: string[], io: { routing: RoutingStore; devices: DeviceStore; out: (s: string) => void; err: (s: string) => void }) => Promise<number>) =>
+    (
+      fn: (
+        a: string[],
+        io: {
+          routing: RoutingStore;
+          devices: DeviceStore;
+          out: (s: string) => void;
+          err: (s: string) => void;
+        },
+      ) => Promise<number>,
+    ) =>
     async (...args: string[]): Promise<Run> => {
       let out = '';
       let err = '';
       const code = await fn(args, { routing, devices, out: (s) => (out += s), err: (s) => (err += s) });
       return { code, out, err };
     };
-  return { routing, devices, route: runner(runRouteCommand), realm: runner(runRealmCommand), group: runner(runGroupCommand) };
+  return {
+    routing,
+    devices,
+    route: runner(runRouteCommand),
+    realm: runner(runRealmCommand),
+    group: runner(runGroupCommand),
+  };
 }
 
 describe('eapd route', () => {
   test('adds, lists and removes a rule', async () => {
     const { routing, route } = await fixture();
-    const add = await route('add', 'north', '--realm', 'north.example', '--to', 'aaa://b.example:3868;transport=tcp', '--priority', '10');
+    const add = await route(
+      'add',
+      'north',
+      '--realm',
+      'north.example',
+      '--to',
+      'aaa://b.example:3868;transport=tcp',
+      '--priority',
+      '10',
+    );
     assert.equal(add.code, 0, add.err);
-    assert.match(add.out, /^added rule north \(realm=north\.example → aaa:\/\/b\.example;transport=tcp; REALM_AND_APPLICATION, cache 3600s; priority 10\)/);
+    assert.match(
+      add.out,
+      /^added rule north \(realm=north\.example → aaa:\/\/b\.example;transport=tcp; REALM_AND_APPLICATION, cache 3600s; priority 10\)/,
+    );
     const list = await route('list');
     assert.match(list.out, /^NAME +PRIO +ENABLED/);
-    assert.match(list.out, /north +10 +yes +realm=north\.example +REALM_AND_APPLICATION +3600 +aaa:\/\/b\.example;transport=tcp/);
+    assert.match(
+      list.out,
+      /north +10 +yes +realm=north\.example +REALM_AND_APPLICATION +3600 +aaa:\/\/b\.example;transport=tcp/,
+    );
     const json = JSON.parse((await route('list', '--json')).out) as { name: string; source: string }[];
-    assert.deepEqual(json.map((r) => [r.name, r.source]), [['north', 'operator']]);
+    assert.deepEqual(
+      json.map((r) => [r.name, r.source]),
+      [['north', 'operator']],
+    );
     assert.equal((await route('remove', 'north')).code, 0);
     assert.deepEqual(await routing.listRules(), []);
     assert.equal((await route('remove', 'north')).code, 1);
@@ -65,8 +99,20 @@ describe('eapd route', () => {
     const { routing, route } = await fixture();
     const badUri = await route('add', 'r', '--group', 'G', '--to', 'http://b.example');
     assert.equal(badUri.code, 1);
-    assert.match(badUri.err, /--to\[0\]: DiameterURI "http:\/\/b\.example": must start with aaa:\/\/ or aaas:\/\//);
-    const badCache = await route('add', 'r', '--group', 'G', '--to', 'aaa://b.example', '--max-cache-time', '0');
+    assert.match(
+      badUri.err,
+      /--to\[0\]: DiameterURI "http:\/\/b\.example": must start with aaa:\/\/ or aaas:\/\//,
+    );
+    const badCache = await route(
+      'add',
+      'r',
+      '--group',
+      'G',
+      '--to',
+      'aaa://b.example',
+      '--max-cache-time',
+      '0',
+    );
     assert.equal(badCache.code, 1);
     assert.match(badCache.err, /--max-cache-time: /);
     const badNum = await route('add', 'r', '--group', 'G', '--to', 'aaa://b.example', '--priority', 'high');
@@ -93,9 +139,23 @@ describe('eapd group move', () => {
     const { routing, group } = await fixture();
     const first = await group('move', 'meters', '--to', 'aaa://b.example;transport=tcp');
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /^added rule group:meters \(group=meters → aaa:\/\/b\.example;transport=tcp; ALL_USER, cache 3600s; priority 50\)/);
+    assert.match(
+      first.out,
+      /^added rule group:meters \(group=meters → aaa:\/\/b\.example;transport=tcp; ALL_USER, cache 3600s; priority 50\)/,
+    );
     assert.match(first.err, /warning: this server holds no device of group meters/);
-    const second = await group('move', 'meters', '--to', 'aaa://c.example', '--to', 'aaa://d.example', '--usage', 'ALL_SESSION', '--max-cache-time', '60');
+    const second = await group(
+      'move',
+      'meters',
+      '--to',
+      'aaa://c.example',
+      '--to',
+      'aaa://d.example',
+      '--usage',
+      'ALL_SESSION',
+      '--max-cache-time',
+      '60',
+    );
     assert.equal(second.code, 0, second.err);
     const rule = await routing.getRule('group:meters');
     assert.deepEqual(rule?.targets, ['aaa://c.example', 'aaa://d.example']);

@@ -56,7 +56,10 @@ describe('eapd command line', () => {
   });
 
   test('--config is taken wherever it stands', () => {
-    assert.deepEqual(extractConfigFlag(['device', '--config', 'a.json', 'list']), { file: 'a.json', rest: ['device', 'list'] });
+    assert.deepEqual(extractConfigFlag(['device', '--config', 'a.json', 'list']), {
+      file: 'a.json',
+      rest: ['device', 'list'],
+    });
     assert.deepEqual(extractConfigFlag(['--config=b.json', 'serve']), { file: 'b.json', rest: ['serve'] });
   });
 

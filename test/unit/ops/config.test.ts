@@ -55,7 +55,8 @@ describe('configuration', () => {
     const c = loadConfig({
       env: {
         EAPD_PEERS: '[{"originHost":"dea.edge.example"}]',
-        EAPD_REDIRECT_RULES: '[{"name":"meters-to-b","match":{"group":"meters"},"targets":["aaa://aaa.b.example"]}]',
+        EAPD_REDIRECT_RULES:
+          '[{"name":"meters-to-b","match":{"group":"meters"},"targets":["aaa://aaa.b.example"]}]',
         EAPD_SERVED_REALMS: '["iot.example"]',
       },
     });
@@ -66,11 +67,16 @@ describe('configuration', () => {
 
   test('a list variable that is not JSON is refused naming the variable', () => {
     const p = problems(() => loadConfig({ env: { EAPD_PEERS: 'dea.edge.example' } }));
-    assert.ok(p.some((m) => m.includes('diameter.peers') && m.includes('EAPD_PEERS')), p.join('\n'));
+    assert.ok(
+      p.some((m) => m.includes('diameter.peers') && m.includes('EAPD_PEERS')),
+      p.join('\n'),
+    );
   });
 
   test('environment wins over the config file', () => {
-    const file = tempFile(JSON.stringify({ diameter: { port: 4000 }, node: { originRealm: 'file.example' } }));
+    const file = tempFile(
+      JSON.stringify({ diameter: { port: 4000 }, node: { originRealm: 'file.example' } }),
+    );
     const c = loadConfig({ file, env: { EAPD_DIAMETER_PORT: '5000' } });
     assert.equal(c.diameter.port, 5000);
     assert.equal(c.node.originRealm, 'file.example');
@@ -105,7 +111,9 @@ describe('configuration', () => {
   });
 
   test('a peer entry with an unknown field is refused with its index', () => {
-    const file = tempFile(JSON.stringify({ diameter: { peers: [{ originHost: 'dea.edge.example', realms: 'x' }] } }));
+    const file = tempFile(
+      JSON.stringify({ diameter: { peers: [{ originHost: 'dea.edge.example', realms: 'x' }] } }),
+    );
     const p = problems(() => loadConfig({ file, env: {} }));
     assert.match(p[0]!, /diameter\.peers: entry 0: unknown field "realms"/);
   });
@@ -117,7 +125,14 @@ describe('configuration', () => {
 
   test('the generated reference lists every environment variable of the interface', () => {
     const doc = configReference();
-    for (const v of ['EAPD_DIAMETER_PORT', 'EAPD_ORIGIN_HOST', 'EAPD_ORIGIN_REALM', 'EAPD_STORE', 'EAPD_ADMIN_PORT', 'EAPD_LOG_LEVEL']) {
+    for (const v of [
+      'EAPD_DIAMETER_PORT',
+      'EAPD_ORIGIN_HOST',
+      'EAPD_ORIGIN_REALM',
+      'EAPD_STORE',
+      'EAPD_ADMIN_PORT',
+      'EAPD_LOG_LEVEL',
+    ]) {
       assert.ok(doc.includes(`\`${v}\``), v);
     }
   });

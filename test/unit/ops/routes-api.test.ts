@@ -19,7 +19,12 @@ interface Api {
   routing: RoutingStore;
   db: string;
   token: string;
-  call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 async function fixture(): Promise<Api> {
@@ -61,7 +66,15 @@ describe('admin routing API', () => {
     const { db, call } = await fixture();
     const serverSide = await openRoutingStore({ url: db });
     after(() => serverSide.close());
-    const device = { identity: 'd@iot.example', group: 'G', enabled: true, allowedAps: [], allowedMacs: [], createdAt: '', updatedAt: '' };
+    const device = {
+      identity: 'd@iot.example',
+      group: 'G',
+      enabled: true,
+      allowedAps: [],
+      allowedMacs: [],
+      createdAt: '',
+      updatedAt: '',
+    };
     const devices = { get: async (identity: string) => (identity === device.identity ? device : undefined) };
     const hook = createRedirectHook({
       routing: serverSide,
@@ -85,14 +98,33 @@ describe('admin routing API', () => {
 
   test('creates, lists, reads and deletes rules', async () => {
     const { call } = await fixture();
-    const created = await call('POST', '/api/routes', { name: 'r1', match: { realm: 'iot.example' }, targets: [B] });
+    const created = await call('POST', '/api/routes', {
+      name: 'r1',
+      match: { realm: 'iot.example' },
+      targets: [B],
+    });
     assert.equal(created.status, 201);
     assert.equal((created.body as { usage: string }).usage, 'REALM_AND_APPLICATION');
     const list = await call('GET', '/api/routes');
-    assert.deepEqual((list.body as { rules: { name: string }[] }).rules.map((r) => r.name), ['r1']);
+    assert.deepEqual(
+      (list.body as { rules: { name: string }[] }).rules.map((r) => r.name),
+      ['r1'],
+    );
     assert.equal((await call('GET', '/api/routes/r1')).status, 200);
-    assert.equal((await call('POST', '/api/routes', { name: 'r1', match: { realm: 'x.example' }, targets: [B] })).status, 409);
-    assert.equal((await call('POST', '/api/routes?replace=true', { name: 'r1', match: { realm: 'x.example' }, targets: [B] })).status, 200);
+    assert.equal(
+      (await call('POST', '/api/routes', { name: 'r1', match: { realm: 'x.example' }, targets: [B] })).status,
+      409,
+    );
+    assert.equal(
+      (
+        await call('POST', '/api/routes?replace=true', {
+          name: 'r1',
+          match: { realm: 'x.example' },
+          targets: [B],
+        })
+      ).status,
+      200,
+    );
     assert.equal((await call('DELETE', '/api/routes/r1')).status, 204);
     assert.equal((await call('DELETE', '/api/routes/r1')).status, 404);
     assert.equal((await call('GET', '/api/routes/r1')).status, 404);
@@ -126,11 +158,17 @@ describe('admin routing API', () => {
     assert.equal((await call('POST', '/api/realms', { realm: 'IoT.Example' })).status, 201);
     assert.equal((await call('POST', '/api/realms', { realm: 'iot.example' })).status, 409);
     const realms = await call('GET', '/api/realms');
-    assert.deepEqual((realms.body as { realms: { realm: string }[] }).realms.map((r) => r.realm), ['iot.example']);
+    assert.deepEqual(
+      (realms.body as { realms: { realm: string }[] }).realms.map((r) => r.realm),
+      ['iot.example'],
+    );
     assert.equal((await call('DELETE', '/api/realms/iot.example')).status, 204);
     const audit = await call('GET', '/api/routing/audit');
     const entries = (audit.body as { entries: { actor: string; action: string; detail: string }[] }).entries;
-    assert.deepEqual(entries.map((e) => e.action), ['realm.remove', 'realm.add']);
+    assert.deepEqual(
+      entries.map((e) => e.action),
+      ['realm.remove', 'realm.add'],
+    );
     const actor = adminActor(`Bearer ${token}`);
     assert.match(actor, /^admin:[0-9a-f]{12}$/);
     assert.ok(entries.every((e) => e.actor === actor));

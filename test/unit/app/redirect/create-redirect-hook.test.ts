@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRedirectHook, type RedirectEngine } from '../../../../src/app/redirect/create-redirect-hook.js';
+import {
+  createRedirectHook,
+  type RedirectEngine,
+} from '../../../../src/app/redirect/create-redirect-hook.js';
 import type { FirstDerFacts } from '../../../../src/app/redirect-hook.js';
 import { RedirectHostUsage } from '../../../../src/diameter/dict/constants.gen.js';
 import type { Device } from '../../../../src/store/device.js';
@@ -27,7 +30,12 @@ const devices = {
   },
 };
 
-async function fixture(): Promise<{ routing: RoutingStore; db: string; clock: ManualClock; hook: RedirectEngine }> {
+async function fixture(): Promise<{
+  routing: RoutingStore;
+  db: string;
+  clock: ManualClock;
+  hook: RedirectEngine;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'eapd-redirect-'));
   const db = join(dir, 'eapd.sqlite');
   const routing = await openRoutingStore({ url: db });
@@ -41,7 +49,12 @@ async function fixture(): Promise<{ routing: RoutingStore; db: string; clock: Ma
 }
 
 function der(over: Partial<FirstDerFacts> = {}): FirstDerFacts {
-  return { originHost: 'nas.example', destinationRealm: 'iot.example', userName: 'meter-1@iot.example', ...over };
+  return {
+    originHost: 'nas.example',
+    destinationRealm: 'iot.example',
+    userName: 'meter-1@iot.example',
+    ...over,
+  };
 }
 
 describe('redirect rule matching', () => {
@@ -66,21 +79,34 @@ describe('redirect rule matching', () => {
   test('the group is found by EAP identity when User-Name is absent', async () => {
     const { routing, hook } = await fixture();
     await routing.moveGroup({ group: 'meters', targets: [B] }, 'cli');
-    const facts: FirstDerFacts = { originHost: 'nas.example', destinationRealm: 'iot.example', eapIdentity: 'meter-1@iot.example' };
+    const facts: FirstDerFacts = {
+      originHost: 'nas.example',
+      destinationRealm: 'iot.example',
+      eapIdentity: 'meter-1@iot.example',
+    };
     assert.equal((await hook(facts))?.rule, 'group:meters');
   });
 
   test('realm rules compare the User-Name realm, Destination-Realm, or either, without case', async () => {
     const { routing, hook } = await fixture();
-    await routing.addRule({ name: 'by-user', match: { realm: 'user.example', realmFrom: 'user-name' }, targets: [A] }, 'cli');
-    await routing.addRule({ name: 'by-dest', match: { realm: 'dest.example', realmFrom: 'destination-realm' }, targets: [B] }, 'cli');
+    await routing.addRule(
+      { name: 'by-user', match: { realm: 'user.example', realmFrom: 'user-name' }, targets: [A] },
+      'cli',
+    );
+    await routing.addRule(
+      { name: 'by-dest', match: { realm: 'dest.example', realmFrom: 'destination-realm' }, targets: [B] },
+      'cli',
+    );
     await routing.addRule({ name: 'by-any', match: { realm: 'any.example' }, targets: [C] }, 'cli');
     assert.equal((await hook(der({ userName: 'x@User.Example' })))?.rule, 'by-user');
     assert.equal(await hook(der({ userName: 'x@iot.example', destinationRealm: 'user.example' })), undefined);
     assert.equal((await hook(der({ destinationRealm: 'DEST.example' })))?.rule, 'by-dest');
     assert.equal(await hook(der({ userName: 'x@dest.example' })), undefined);
     assert.equal((await hook(der({ userName: 'x@any.example' })))?.rule, 'by-any');
-    assert.equal((await hook(der({ destinationRealm: 'any.example' })))?.usage, RedirectHostUsage.REALM_AND_APPLICATION);
+    assert.equal(
+      (await hook(der({ destinationRealm: 'any.example' })))?.usage,
+      RedirectHostUsage.REALM_AND_APPLICATION,
+    );
   });
 
   test('station patterns match the RFC 3580 normal form whatever spelling the NAS used', async () => {
@@ -98,13 +124,19 @@ describe('redirect rule matching', () => {
     const { routing, hook } = await fixture();
     await routing.addRule({ name: 'id', match: { identity: 'cam-*@iot.example' }, targets: [A] }, 'cli');
     assert.equal((await hook(der({ userName: 'cam-7@iot.example' })))?.rule, 'id');
-    assert.equal((await hook(der({ userName: 'anon@iot.example', eapIdentity: 'cam-7@iot.example' })))?.rule, 'id');
+    assert.equal(
+      (await hook(der({ userName: 'anon@iot.example', eapIdentity: 'cam-7@iot.example' })))?.rule,
+      'id',
+    );
     assert.equal(await hook(der({ userName: 'Cam-7@iot.example' })), undefined);
   });
 
   test('all criteria of a rule must match', async () => {
     const { routing, hook } = await fixture();
-    await routing.addRule({ name: 'both', match: { group: 'meters', realm: 'other.example' }, targets: [A] }, 'cli');
+    await routing.addRule(
+      { name: 'both', match: { group: 'meters', realm: 'other.example' }, targets: [A] },
+      'cli',
+    );
     assert.equal(await hook(der()), undefined);
     assert.equal((await hook(der({ destinationRealm: 'other.example' })))?.rule, 'both');
   });
@@ -117,16 +149,30 @@ describe('redirect rule matching', () => {
 
   test('DONT_CACHE decisions carry a cache time of 0', async () => {
     const { routing, hook } = await fixture();
-    await routing.addRule({ name: 'nc', match: { group: 'meters' }, targets: [A], usage: 'DONT_CACHE' }, 'cli');
-    assert.deepEqual(await hook(der()), { rule: 'nc', targets: [A], usage: RedirectHostUsage.DONT_CACHE, maxCacheTimeSeconds: 0 });
+    await routing.addRule(
+      { name: 'nc', match: { group: 'meters' }, targets: [A], usage: 'DONT_CACHE' },
+      'cli',
+    );
+    assert.deepEqual(await hook(der()), {
+      rule: 'nc',
+      targets: [A],
+      usage: RedirectHostUsage.DONT_CACHE,
+      maxCacheTimeSeconds: 0,
+    });
   });
 });
 
 describe('redirect rule precedence', () => {
   test('a lower priority number wins over a more specific rule', async () => {
     const { routing, hook } = await fixture();
-    await routing.addRule({ name: 'specific', match: { identity: 'meter-1@iot.example' }, targets: [A], priority: 100 }, 'cli');
-    await routing.addRule({ name: 'realm-first', match: { realm: 'iot.example' }, targets: [B], priority: 10 }, 'cli');
+    await routing.addRule(
+      { name: 'specific', match: { identity: 'meter-1@iot.example' }, targets: [A], priority: 100 },
+      'cli',
+    );
+    await routing.addRule(
+      { name: 'realm-first', match: { realm: 'iot.example' }, targets: [B], priority: 10 },
+      'cli',
+    );
     assert.equal((await hook(der()))?.rule, 'realm-first');
   });
 
@@ -140,7 +186,10 @@ describe('redirect rule precedence', () => {
     await routing.addRule({ name: 'd-realm', match: { realm: 'iot.example' }, targets: [A] }, 'cli');
     assert.equal(await next(), 'd-realm');
     await routing.addRule({ name: 'c-group', match: { group: 'meters' }, targets: [A] }, 'cli');
-    await routing.addRule({ name: 'c-group-realm', match: { group: 'meters', realm: 'iot.example' }, targets: [A] }, 'cli');
+    await routing.addRule(
+      { name: 'c-group-realm', match: { group: 'meters', realm: 'iot.example' }, targets: [A] },
+      'cli',
+    );
     assert.equal(await next(), 'c-group-realm');
     await routing.addRule({ name: 'b-station', match: { callingStation: 'AA-BB-*' }, targets: [A] }, 'cli');
     assert.equal(await next(), 'b-station');

@@ -32,7 +32,10 @@ function device(identity: string): ExportedDevice {
 
 describe('device bundle', () => {
   test('round trip with a passphrase: same devices and PSKs, no plaintext PSK in the file', () => {
-    const file = sealDeviceBundle('G', [device('d1@iot.example'), device('d2@iot.example')], { kind: 'passphrase', passphrase: PASS });
+    const file = sealDeviceBundle('G', [device('d1@iot.example'), device('d2@iot.example')], {
+      kind: 'passphrase',
+      passphrase: PASS,
+    });
     assert.ok(file.subarray(0, BUNDLE_MAGIC.length).equals(BUNDLE_MAGIC));
     assert.ok(!file.includes(Buffer.from(PSK_HEX)) && !file.includes(Buffer.from(PSK_HEX, 'hex')));
     assert.ok(!file.includes(Buffer.from('d1@iot.example')));
@@ -50,42 +53,74 @@ describe('device bundle', () => {
   test('round trip for an X25519 recipient key; another key is refused naming the key ids', () => {
     const mine = generateKeyPairSync('x25519');
     const other = generateKeyPairSync('x25519');
-    const file = sealDeviceBundle('G', [device('d1@iot.example')], { kind: 'x25519', publicKey: mine.publicKey });
+    const file = sealDeviceBundle('G', [device('d1@iot.example')], {
+      kind: 'x25519',
+      publicKey: mine.publicKey,
+    });
     assert.equal(decodeBundle(file).header.kdf.name, 'X25519-HKDF-SHA256');
-    assert.equal(openDeviceBundle(file, { kind: 'x25519', privateKey: mine.privateKey }).devices[0]?.identity, 'd1@iot.example');
-    assert.throws(() => openDeviceBundle(file, { kind: 'x25519', privateKey: other.privateKey }), /this bundle is for key [0-9a-f]{16}/);
-    assert.throws(() => openDeviceBundle(file, { kind: 'passphrase', passphrase: PASS }), /sealed for an X25519 key/);
+    assert.equal(
+      openDeviceBundle(file, { kind: 'x25519', privateKey: mine.privateKey }).devices[0]?.identity,
+      'd1@iot.example',
+    );
+    assert.throws(
+      () => openDeviceBundle(file, { kind: 'x25519', privateKey: other.privateKey }),
+      /this bundle is for key [0-9a-f]{16}/,
+    );
+    assert.throws(
+      () => openDeviceBundle(file, { kind: 'passphrase', passphrase: PASS }),
+      /sealed for an X25519 key/,
+    );
   });
 
   test('a wrong passphrase is refused', () => {
     const file = sealDeviceBundle('G', [device('d1@iot.example')], { kind: 'passphrase', passphrase: PASS });
     assert.throws(
-      () => openDeviceBundle(file, { kind: 'passphrase', passphrase: Buffer.from('wrong horse battery staple') }),
+      () =>
+        openDeviceBundle(file, { kind: 'passphrase', passphrase: Buffer.from('wrong horse battery staple') }),
       /authentication failed/,
     );
   });
 
   test('any changed byte — header, ciphertext or tag — is refused', () => {
     const keys = generateKeyPairSync('x25519');
-    const sealed = sealDeviceBundle('G', [device('d1@iot.example')], { kind: 'x25519', publicKey: keys.publicKey });
+    const sealed = sealDeviceBundle('G', [device('d1@iot.example')], {
+      kind: 'x25519',
+      publicKey: keys.publicKey,
+    });
     const headerEnd = sealed.length - decodeBundle(sealed).ciphertext.length - 16;
     const countAt = sealed.indexOf(Buffer.from('"devices":1'));
     assert.ok(countAt > 0 && countAt < headerEnd);
     for (const at of [countAt + '"devices":'.length, headerEnd + 1, sealed.length - 1]) {
       const tampered = Buffer.from(sealed);
       tampered[at] = tampered[at]! ^ (at === countAt + '"devices":'.length ? 0x03 : 0x01);
-      assert.throws(() => openDeviceBundle(tampered, { kind: 'x25519', privateKey: keys.privateKey }), /authentication failed|damaged/);
+      assert.throws(
+        () => openDeviceBundle(tampered, { kind: 'x25519', privateKey: keys.privateKey }),
+        /authentication failed|damaged/,
+      );
     }
-    assert.throws(() => openDeviceBundle(sealed.subarray(0, 10), { kind: 'x25519', privateKey: keys.privateKey }), /damaged|not an eapd bundle/);
+    assert.throws(
+      () => openDeviceBundle(sealed.subarray(0, 10), { kind: 'x25519', privateKey: keys.privateKey }),
+      /damaged|not an eapd bundle/,
+    );
   });
 
   test('a short passphrase is refused when sealing', () => {
-    assert.throws(() => sealDeviceBundle('G', [device('d@x')], { kind: 'passphrase', passphrase: Buffer.from('short') }), /passphrase/);
+    assert.throws(
+      () => sealDeviceBundle('G', [device('d@x')], { kind: 'passphrase', passphrase: Buffer.from('short') }),
+      /passphrase/,
+    );
   });
 });
 
 describe('eapd group export / import', () => {
-  async function eapd(dir: string, name: string): Promise<{ devices: DeviceStore; routing: RoutingStore; run: (...a: string[]) => Promise<{ code: number; out: string; err: string }> }> {
+  async function eapd(
+    dir: string,
+    name: string,
+  ): Promise<{
+    devices: DeviceStore;
+    routing: RoutingStore;
+    run: (...a: string[]) => Promise<{ code: number; out: string; err: string }>;
+  }> {
     const url = `sqlite:${join(dir, `${name}.sqlite`)}`;
     const devices = await openStore({ url, masterKeyFile: join(dir, `${name}.key`) });
     const routing = await openRoutingStore({ url });
@@ -96,7 +131,12 @@ describe('eapd group export / import', () => {
     const run = async (...args: string[]) => {
       let out = '';
       let err = '';
-      const code = await runGroupCommand(args, { devices, routing, out: (s) => (out += s), err: (s) => (err += s) });
+      const code = await runGroupCommand(args, {
+        devices,
+        routing,
+        out: (s) => (out += s),
+        err: (s) => (err += s),
+      });
       return { code, out, err };
     };
     return { devices, routing, run };
@@ -123,7 +163,10 @@ describe('eapd group export / import', () => {
     assert.equal(conflict.code, 1);
     assert.match(conflict.err, /device "d2@iot\.example" already exists here/);
     assert.match(conflict.err, /nothing written/);
-    assert.deepEqual((await b.devices.list()).map((d) => d.identity), ['d2@iot.example']);
+    assert.deepEqual(
+      (await b.devices.list()).map((d) => d.identity),
+      ['d2@iot.example'],
+    );
 
     await b.devices.remove('d2@iot.example');
     const ok = await b.run('import', bundle, '--passphrase-file', passFile);
@@ -145,7 +188,10 @@ describe('eapd group export / import', () => {
     writeFileSync(join(dir, 'key.pem'), keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(dir, 'pass'), 'some other passphrase');
     const bundle = join(dir, 'g.bundle');
-    assert.equal((await a.run('export', 'G', '--out', bundle, '--recipient-key', join(dir, 'pub.pem'))).code, 0);
+    assert.equal(
+      (await a.run('export', 'G', '--out', bundle, '--recipient-key', join(dir, 'pub.pem'))).code,
+      0,
+    );
     const wrong = await b.run('import', bundle, '--passphrase-file', join(dir, 'pass'));
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /sealed for an X25519 key/);
@@ -153,6 +199,18 @@ describe('eapd group export / import', () => {
     assert.equal(ok.code, 0, ok.err);
     assert.equal((await b.devices.list()).length, 1);
     assert.equal((await a.run('export', 'G', '--out', bundle)).code, 2);
-    assert.equal((await a.run('export', 'EMPTY', '--out', join(dir, 'e.bundle'), '--recipient-key', join(dir, 'pub.pem'))).code, 1);
+    assert.equal(
+      (
+        await a.run(
+          'export',
+          'EMPTY',
+          '--out',
+          join(dir, 'e.bundle'),
+          '--recipient-key',
+          join(dir, 'pub.pem'),
+        )
+      ).code,
+      1,
+    );
   });
 });

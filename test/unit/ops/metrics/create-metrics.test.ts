@@ -171,8 +171,18 @@ describe('createMetrics: series at 0 before any traffic', () => {
 
   test('every reason the EAP engine and the fronts publish starts at 0, session_terminated and shutdown included', async () => {
     const text = await metrics().metricsText();
-    const published: readonly string[] = [...Object.values(EapFailureReason), ...Object.values(AppFailureReason)];
-    for (const reason of ['session_terminated', 'evicted', 'internal_error', 'shutdown', 'timeout', 'policy_rejected'])
+    const published: readonly string[] = [
+      ...Object.values(EapFailureReason),
+      ...Object.values(AppFailureReason),
+    ];
+    for (const reason of [
+      'session_terminated',
+      'evicted',
+      'internal_error',
+      'shutdown',
+      'timeout',
+      'policy_rejected',
+    ])
       assert.ok(published.includes(reason), `${reason} is published`);
     for (const reason of published) {
       assert.equal(sample(text, 'eapd_eap_psk_failures_total', { reason }), 0, reason);

@@ -34,15 +34,29 @@ describe('redirect rule validation', () => {
   });
 
   test('DONT_CACHE stores a cache time of 0 and refuses an explicit non-zero one', () => {
-    assert.equal(validateRule({ name: 'd', match: { group: 'g' }, targets: [URI], usage: 'DONT_CACHE' }).maxCacheTimeSeconds, 0);
+    assert.equal(
+      validateRule({ name: 'd', match: { group: 'g' }, targets: [URI], usage: 'DONT_CACHE' })
+        .maxCacheTimeSeconds,
+      0,
+    );
     refusedField(
-      () => validateRule({ name: 'd', match: { group: 'g' }, targets: [URI], usage: 'DONT_CACHE', maxCacheTimeSeconds: 5 }),
+      () =>
+        validateRule({
+          name: 'd',
+          match: { group: 'g' },
+          targets: [URI],
+          usage: 'DONT_CACHE',
+          maxCacheTimeSeconds: 5,
+        }),
       'maxCacheTimeSeconds',
     );
   });
 
   test('a caching usage needs a Redirect-Max-Cache-Time of at least 1 s (RFC 6733 §6.14)', () => {
-    refusedField(() => validateRule({ name: 'c', match: { group: 'g' }, targets: [URI], maxCacheTimeSeconds: 0 }), 'maxCacheTimeSeconds');
+    refusedField(
+      () => validateRule({ name: 'c', match: { group: 'g' }, targets: [URI], maxCacheTimeSeconds: 0 }),
+      'maxCacheTimeSeconds',
+    );
   });
 
   test('targets are parsed as DiameterURIs and stored canonical, default port dropped', () => {
@@ -55,9 +69,15 @@ describe('redirect rule validation', () => {
   });
 
   test('a bad target is refused naming its position', () => {
-    refusedField(() => validateRule({ name: 't', match: { group: 'g' }, targets: [URI, 'http://x'] }), 'targets[1]');
+    refusedField(
+      () => validateRule({ name: 't', match: { group: 'g' }, targets: [URI, 'http://x'] }),
+      'targets[1]',
+    );
     refusedField(() => validateRule({ name: 't', match: { group: 'g' }, targets: [] }), 'targets');
-    refusedField(() => validateRule({ name: 't', match: { group: 'g' }, targets: ['aaa://x.example;protocol=radius'] }), 'targets[0]');
+    refusedField(
+      () => validateRule({ name: 't', match: { group: 'g' }, targets: ['aaa://x.example;protocol=radius'] }),
+      'targets[0]',
+    );
   });
 
   test('a rule without any criterion is refused', () => {
@@ -66,10 +86,22 @@ describe('redirect rule validation', () => {
 
   test('bad names, realms, usages and priorities are refused naming the field', () => {
     refusedField(() => validateRule({ name: 'has space', match: { group: 'g' }, targets: [URI] }), 'name');
-    refusedField(() => validateRule({ name: 'r', match: { realm: 'not a realm' }, targets: [URI] }), 'match.realm');
-    refusedField(() => validateRule({ name: 'r', match: { group: 'g' }, targets: [URI], usage: 'SOMETIMES' }), 'usage');
-    refusedField(() => validateRule({ name: 'r', match: { group: 'g' }, targets: [URI], priority: -1 }), 'priority');
-    refusedField(() => validateRule({ name: 'r', match: { identity: 'bad\\' }, targets: [URI] }), 'match.identity');
+    refusedField(
+      () => validateRule({ name: 'r', match: { realm: 'not a realm' }, targets: [URI] }),
+      'match.realm',
+    );
+    refusedField(
+      () => validateRule({ name: 'r', match: { group: 'g' }, targets: [URI], usage: 'SOMETIMES' }),
+      'usage',
+    );
+    refusedField(
+      () => validateRule({ name: 'r', match: { group: 'g' }, targets: [URI], priority: -1 }),
+      'priority',
+    );
+    refusedField(
+      () => validateRule({ name: 'r', match: { identity: 'bad\\' }, targets: [URI] }),
+      'match.identity',
+    );
   });
 
   test('usage is read by name (any case, - or _) or by value', () => {
@@ -82,8 +114,20 @@ describe('redirect rule validation', () => {
 
 describe('rule JSON', () => {
   test('reads the admin API shape and refuses unknown fields by name', () => {
-    const r = parseRuleJson({ name: 'a', match: { group: 'g' }, targets: URI, usage: 'ALL_USER', maxCacheTimeSeconds: 60 });
-    assert.deepEqual(r, { name: 'a', match: { group: 'g' }, targets: [URI], usage: 'ALL_USER', maxCacheTimeSeconds: 60 });
+    const r = parseRuleJson({
+      name: 'a',
+      match: { group: 'g' },
+      targets: URI,
+      usage: 'ALL_USER',
+      maxCacheTimeSeconds: 60,
+    });
+    assert.deepEqual(r, {
+      name: 'a',
+      match: { group: 'g' },
+      targets: [URI],
+      usage: 'ALL_USER',
+      maxCacheTimeSeconds: 60,
+    });
     refusedField(() => parseRuleJson({ name: 'a', match: { grup: 'g' }, targets: [URI] }), 'match.grup');
     refusedField(() => parseRuleJson({ name: 'a', match: { group: 'g' }, targets: [1] }), 'targets[0]');
     refusedField(() => parseRuleJson([]), 'body');

@@ -22,16 +22,28 @@ describe('SQLite routing store', () => {
   test('adds, lists and removes served realms, refusing duplicates and unknown ones', async () => {
     const { routing } = await open();
     await routing.addRealm('IoT.Example', 'cli');
-    assert.deepEqual((await routing.listRealms()).map((r) => r.realm), ['iot.example']);
-    await assert.rejects(routing.addRealm('iot.example', 'cli'), (e) => isRoutingError(e, RoutingErrorCode.RealmExists));
+    assert.deepEqual(
+      (await routing.listRealms()).map((r) => r.realm),
+      ['iot.example'],
+    );
+    await assert.rejects(routing.addRealm('iot.example', 'cli'), (e) =>
+      isRoutingError(e, RoutingErrorCode.RealmExists),
+    );
     await routing.removeRealm('iot.example', 'cli');
-    await assert.rejects(routing.removeRealm('iot.example', 'cli'), (e) => isRoutingError(e, RoutingErrorCode.RealmNotFound));
+    await assert.rejects(routing.removeRealm('iot.example', 'cli'), (e) =>
+      isRoutingError(e, RoutingErrorCode.RealmNotFound),
+    );
   });
 
   test('stores a rule with its targets in order and reads it back', async () => {
     const { routing } = await open();
     const added = await routing.addRule(
-      { name: 'r1', match: { realm: 'iot.example', realmFrom: 'user-name' }, targets: [URI_B, 'aaas://b2.example'], priority: 7 },
+      {
+        name: 'r1',
+        match: { realm: 'iot.example', realmFrom: 'user-name' },
+        targets: [URI_B, 'aaas://b2.example'],
+        priority: 7,
+      },
       'cli',
     );
     assert.deepEqual(added.targets, [URI_B, 'aaas://b2.example']);
@@ -43,13 +55,19 @@ describe('SQLite routing store', () => {
   test('refuses an existing rule name unless asked to replace, and invalid input writes nothing', async () => {
     const { routing } = await open();
     await routing.addRule({ name: 'r1', match: { group: 'g' }, targets: [URI_B] }, 'cli');
-    await assert.rejects(routing.addRule({ name: 'r1', match: { group: 'h' }, targets: [URI_B] }, 'cli'), (e) =>
-      isRoutingError(e, RoutingErrorCode.RuleExists),
+    await assert.rejects(
+      routing.addRule({ name: 'r1', match: { group: 'h' }, targets: [URI_B] }, 'cli'),
+      (e) => isRoutingError(e, RoutingErrorCode.RuleExists),
     );
     await assert.rejects(routing.addRule({ name: 'r2', match: { group: 'h' }, targets: ['bogus'] }, 'cli'));
-    const replaced = await routing.addRule({ name: 'r1', match: { group: 'h' }, targets: [URI_B] }, 'cli', { replace: true });
+    const replaced = await routing.addRule({ name: 'r1', match: { group: 'h' }, targets: [URI_B] }, 'cli', {
+      replace: true,
+    });
     assert.equal(replaced.match.group, 'h');
-    assert.deepEqual((await routing.listRules()).map((r) => r.name), ['r1']);
+    assert.deepEqual(
+      (await routing.listRules()).map((r) => r.name),
+      ['r1'],
+    );
   });
 
   test('group move creates rule group:<g> with ALL_USER, then replaces its targets', async () => {
@@ -93,14 +111,31 @@ describe('SQLite routing store', () => {
       { realms: ['b.example'], rules: [{ name: 'c2', match: { realm: 'y.example' }, targets: [URI_B] }] },
       'config',
     );
-    assert.deepEqual((await routing.listRules()).map((r) => [r.name, r.source]), [['c2', 'config'], ['op', 'operator']]);
-    assert.deepEqual((await routing.listRealms()).map((r) => r.realm), ['b.example']);
+    assert.deepEqual(
+      (await routing.listRules()).map((r) => [r.name, r.source]),
+      [
+        ['c2', 'config'],
+        ['op', 'operator'],
+      ],
+    );
+    assert.deepEqual(
+      (await routing.listRealms()).map((r) => r.realm),
+      ['b.example'],
+    );
     await assert.rejects(
-      routing.replaceConfigRouting({ realms: [], rules: [{ name: 'op', match: { group: 'g' }, targets: [URI_B] }] }, 'config'),
+      routing.replaceConfigRouting(
+        { realms: [], rules: [{ name: 'op', match: { group: 'g' }, targets: [URI_B] }] },
+        'config',
+      ),
       (e) => isRoutingError(e, RoutingErrorCode.SourceConflict),
     );
-    assert.deepEqual((await routing.listRules()).map((r) => r.name), ['c2', 'op']);
-    await assert.rejects(routing.removeRule('c2', 'cli'), (e) => isRoutingError(e, RoutingErrorCode.SourceConflict));
+    assert.deepEqual(
+      (await routing.listRules()).map((r) => r.name),
+      ['c2', 'op'],
+    );
+    await assert.rejects(routing.removeRule('c2', 'cli'), (e) =>
+      isRoutingError(e, RoutingErrorCode.SourceConflict),
+    );
   });
 
   test('the change token moves on this connection’s writes and on another connection’s commits', async () => {

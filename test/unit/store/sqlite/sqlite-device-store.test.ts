@@ -32,7 +32,10 @@ describe('SQLite device store: schema and durability', () => {
     await store.close();
     const db = raw(p.db);
     const versions = db.prepare('SELECT version FROM schema_migrations').pluck().all();
-    assert.deepEqual(versions, Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+    );
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
