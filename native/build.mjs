@@ -15,7 +15,17 @@ function findNodeGyp() {
   // npm sets npm_config_node_gyp for scripts it runs; otherwise use the copy bundled with npm.
   const candidates = [
     process.env.npm_config_node_gyp,
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(
+      dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
   ];
   return candidates.find((p) => p !== undefined && p !== '' && existsSync(p));
 }
