@@ -8,6 +8,7 @@ import { isStoreError, StoreErrorCode } from '../../store/store-error.js';
 import { formatDeviceCsv, parseDeviceCsv } from './device-csv.js';
 import { ExitCode } from './exit-codes.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import { isFsError, isParseArgsError, table } from './cli-format.js';
 
 export interface DeviceCommandIo {
   readonly store: DeviceStore;
@@ -257,21 +258,4 @@ function describe(d: Device): string {
     ['updated', d.updatedAt],
   ];
   return table(lines.map(([k, v]) => [k + ':', v]));
-}
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n')
-    .join('');
-}
-
-function isParseArgsError(e: unknown): e is Error {
-  const code = (e as { code?: unknown }).code;
-  return e instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
-}
-
-function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }

@@ -1,5 +1,6 @@
 import type { RoutingStore } from '../../store/routing/routing-store.js';
-import { CLI_ACTOR, parseNone, parseOne, runSubcommand, table, type SubHandler } from './route-command.js';
+import { table } from './cli-format.js';
+import { CLI_ACTOR, parseNone, parseOne, runSubcommand, type SubHandler } from './route-command.js';
 
 export interface RealmCommandIo {
   readonly routing: RoutingStore;

@@ -10,6 +10,7 @@ import {
 import type { RoutingStore } from '../../store/routing/routing-store.js';
 import { ruleToJson } from '../../store/routing/rule-json.js';
 import { ExitCode } from './exit-codes.js';
+import { isFsError, isParseArgsError, table } from './cli-format.js';
 
 export interface RouteCommandIo {
   readonly routing: RoutingStore;
@@ -244,23 +245,6 @@ export function intOption(values: Values, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new Refusal(`--${name}: ${JSON.stringify(v)} is not a non-negative integer`);
   return Number(v);
-}
-
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n')
-    .join('');
-}
-
-function isParseArgsError(e: unknown): e is Error {
-  const code = (e as { code?: unknown }).code;
-  return e instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
-}
-
-function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
 function isNamedError(e: unknown, name: string): e is Error {
