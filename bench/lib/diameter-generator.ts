@@ -11,7 +11,8 @@ import { buildIdentity } from '../../src/eap/packet.js';
 import { packageRoot } from '../../src/ops/version.js';
 import type { BenchDevice } from './bench-devices.js';
 import { BENCH_REALM } from './bench-devices.js';
-import { percentiles, Samples, type Percentiles } from './stats.js';
+import { cpuSecondsOfThisProcess, runClosedLoop, type GeneratorRun } from './closed-loop.js';
+import { percentiles, Samples } from './stats.js';
 
 /** Each connection is its own NAS (RFC 6733 §2.1: one connection per peer identity). */
 export function originHostOf(connection: number): string {
@@ -26,23 +27,7 @@ const MAX_OUTSTANDING = 50_000;
 const NAS_IDENTITY_REQUEST_ID = 0;
 const MS_PER_S = 1000;
 
-export interface GeneratorRun {
-  readonly started: number;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly wallSeconds: number;
-  /** Completed successful authentications per second. */
-  readonly ratePerSecond: number;
-  readonly latencyMs: Percentiles;
-  /** CPU seconds the generator process used during the run (all its threads). */
-  readonly generatorCpuSeconds: number;
-  readonly firstError?: string;
-}
-
-function cpuSecondsOfThisProcess(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
+export type { GeneratorRun } from './closed-loop.js';
 
 let sharedDictionary: Dictionary | undefined;
 function dictionary(): Dictionary {
@@ -163,54 +148,15 @@ export class DiameterLoadGenerator {
   }
 
   /** Closed loop: `inFlight` authentications at all times until `count` started or `durationMs` passed. */
-  async closedLoop(o: {
+  closedLoop(o: {
     inFlight: number;
     count: number;
     durationMs: number;
     op?: 'auth' | 'open';
   }): Promise<GeneratorRun> {
-    const latencies = new Samples();
-    let started = 0;
-    let succeeded = 0;
-    let failed = 0;
-    let firstError: string | undefined;
-    const cpu0 = cpuSecondsOfThisProcess();
-    const t0 = performance.now();
-    const deadline = t0 + o.durationMs;
-    const op = o.op === 'open' ? () => this.openConversation() : () => this.authenticate();
-    const worker = async (): Promise<void> => {
-      while (started < o.count && performance.now() < deadline) {
-        started++;
-        const s = performance.now();
-        try {
-          if (await op()) {
-            succeeded++;
-            latencies.push(performance.now() - s);
-          } else failed++;
-        } catch (e) {
-          failed++;
-          firstError ??= (e as Error).message;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: o.inFlight }, () => worker()));
-    const wallSeconds = (performance.now() - t0) / MS_PER_S;
-    return {
-      started,
-      succeeded,
-      failed,
-      wallSeconds,
-      ratePerSecond: succeeded / wallSeconds,
-      latencyMs: percentiles(latencies.values()),
-      generatorCpuSeconds: cpuSecondsOfThisProcess() - cpu0,
-      ...(firstError === undefined ? {} : { firstError }),
-    };
+    return runClosedLoop(o, o.op === 'open' ? () => this.openConversation() : () => this.authenticate());
   }
 
-  /**
-   * Open loop: authentications start at `rate` per second whatever the answers do; latency is
-   * measured from each one's scheduled start (no coordinated omission).
-   */
   async openLoop(o: { rate: number; durationMs: number }): Promise<GeneratorRun> {
     const latencies = new Samples();
     let started = 0;

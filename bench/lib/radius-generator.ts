@@ -21,8 +21,7 @@ import { parseVendorSpecific } from '../../src/radius/vendor-specific.js';
 import { EapCode, EapPskPeer } from '../../src/eap/index.js';
 import { buildIdentity } from '../../src/eap/packet.js';
 import type { BenchDevice } from './bench-devices.js';
-import type { GeneratorRun } from './diameter-generator.js';
-import { percentiles, Samples } from './stats.js';
+import { runClosedLoop, type GeneratorRun } from './closed-loop.js';
 
 /** RFC 2865 §3: the Identifier is one octet, so one source port has 256 requests outstanding. */
 export const IDENTIFIER_SPACE = 256;
@@ -32,7 +31,6 @@ const NAS_IDENTITY_REQUEST_ID = 0;
 const MAX_ROUNDS = 6;
 /** RFC 5247 §3.2 / RFC 3580: MS-MPPE-Recv-Key = MSK[0..31], MS-MPPE-Send-Key = MSK[32..63]. */
 const MPPE_KEY_LENGTH = 32;
-const MS_PER_S = 1000;
 const NAS_IDENTIFIER = 'bench-nas';
 /**
  * The generator's receive buffer per socket: a burst of responses must not overflow it (the
@@ -86,15 +84,6 @@ class Channel {
 interface Exchange {
   readonly response: RadiusPacket;
   readonly requestAuthenticator: Buffer;
-}
-
-function cpuSecondsOfThisProcess(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** The MS-MPPE key of `type` in an Access-Accept, decrypted (RFC 2548 §2.4.2), or undefined. */
@@ -317,52 +306,18 @@ export class RadiusLoadGenerator {
     op?: 'auth' | 'open';
     maxRatePerSecond?: number;
   }): Promise<RadiusGeneratorRun> {
-    const latencies = new Samples();
-    let started = 0;
-    let succeeded = 0;
-    let failed = 0;
-    let firstError: string | undefined;
     const requests0 = this.#requests;
     const retransmissions0 = this.#retransmissions;
     const timeouts0 = this.#timeouts;
-    const cpu0 = cpuSecondsOfThisProcess();
-    const t0 = performance.now();
-    const deadline = t0 + o.durationMs;
-    const op = o.op === 'open' ? () => this.openConversation() : () => this.authenticate();
-    const interval = o.maxRatePerSecond === undefined ? 0 : MS_PER_S / o.maxRatePerSecond;
-    const worker = async (): Promise<void> => {
-      while (started < o.count && performance.now() < deadline) {
-        const due = t0 + started * interval;
-        if (due > deadline) break;
-        started++;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        const s = performance.now();
-        try {
-          if (await op()) {
-            succeeded++;
-            latencies.push(performance.now() - s);
-          } else failed++;
-        } catch (e) {
-          failed++;
-          firstError ??= (e as Error).message;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: o.inFlight }, () => worker()));
-    const wallSeconds = (performance.now() - t0) / MS_PER_S;
+    const run = await runClosedLoop(
+      o,
+      o.op === 'open' ? () => this.openConversation() : () => this.authenticate(),
+    );
     return {
-      started,
-      succeeded,
-      failed,
-      wallSeconds,
-      ratePerSecond: succeeded / wallSeconds,
-      latencyMs: percentiles(latencies.values()),
-      generatorCpuSeconds: cpuSecondsOfThisProcess() - cpu0,
+      ...run,
       requests: this.#requests - requests0,
       retransmissions: this.#retransmissions - retransmissions0,
       timeouts: this.#timeouts - timeouts0,
-      ...(firstError === undefined ? {} : { firstError }),
     };
   }
 }
