@@ -23,7 +23,7 @@ import { SessionControl } from './app/session-control.js';
 import { RadiusServer } from './radius/server.js';
 import { monotonicClock } from './util/clock.js';
 import { registerRoutesApi } from './ops/admin/routes-api.js';
-import { AdminHttpError } from './ops/admin/admin-error.js';
+import { registerSessionsApi } from './ops/admin/sessions-api.js';
 import { SESSIONS_ACTIVE } from './ops/metrics/create-metrics.js';
 import { runRouteCommand } from './ops/cli/route-command.js';
 import { runGroupCommand } from './ops/cli/group-command.js';
@@ -267,36 +267,7 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   admin.addReadinessCheck('listeners up', () => listeners.length > 0);
   admin.route('GET', '/api/peers', () => ({ status: 200, body: { peers: node.peers() } }));
   registerRoutesApi(admin, { routing, devices: store });
-  const sessionRoute = (kind: 'abort' | 'reauth') => async (req: { body: unknown }) => {
-    if (!sessionControl)
-      throw new AdminHttpError(409, 'EAPD_NO_SESSIONS', 'a redirect agent keeps no sessions');
-    const body = req.body as { session?: unknown; identity?: unknown } | undefined;
-    const target =
-      typeof body?.session === 'string'
-        ? body.session
-        : typeof body?.identity === 'string'
-          ? body.identity
-          : undefined;
-    if (target === undefined)
-      throw new AdminHttpError(
-        400,
-        'EAPD_BAD_REQUEST',
-        'body must be {"identity": "..."} or {"session": "..."}',
-      );
-    const outcomes =
-      kind === 'abort'
-        ? await sessionControl.abortSession(target)
-        : await sessionControl.reauthenticate(target);
-    if (outcomes.length === 0)
-      throw new AdminHttpError(404, 'EAPD_SESSION_NOT_FOUND', `no authorized session for ${target}`);
-    logger.info(kind === 'abort' ? 'session abort requested' : 're-authentication requested', {
-      target,
-      outcomes,
-    });
-    return { status: 200, body: { outcomes } };
-  };
-  admin.route('POST', '/api/sessions/abort', sessionRoute('abort'));
-  admin.route('POST', '/api/sessions/reauth', sessionRoute('reauth'));
+  registerSessionsApi(admin, sessionControl, logger);
   const adminAddress = await admin.listen();
   logger.info('admin listening', {
     host: adminAddress.host,
