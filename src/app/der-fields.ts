@@ -1,4 +1,12 @@
-import type { AvpView, MessageView } from '../diameter/codec/index.js';
+import {
+  AVP_HEADER_LENGTH,
+  AvpOffset,
+  AvpView,
+  HEADER_LENGTH,
+  nextAvpOffset,
+  type MessageView,
+} from '../diameter/codec/index.js';
+import { AvpFlag } from '../diameter/dict/model.js';
 import { AvpCode } from '../diameter/dict/constants.gen.js';
 import { EapCode, EapType, parseEapPacket } from '../eap/index.js';
 
@@ -38,22 +46,113 @@ function unsigned(v: AvpView | undefined): number | undefined {
   return v === undefined || v.data.length !== UNSIGNED32_LENGTH ? undefined : v.asUnsigned32();
 }
 
+const NO_STATES: readonly AvpView[] = [];
+
+/**
+ * One pass over the DER's top-level AVPs (the first of each code counts, as `find` would), keeping
+ * views; text is decoded only when read, since later rounds need only Session-Id, EAP-Payload and
+ * State.
+ */
+class DerView implements DerFields {
+  #sessionId: AvpView | undefined;
+  #originHost: AvpView | undefined;
+  #originRealm: AvpView | undefined;
+  #destinationRealm: AvpView | undefined;
+  #authRequestType: AvpView | undefined;
+  #userName: AvpView | undefined;
+  #eapPayload: AvpView | undefined;
+  #keyName: AvpView | undefined;
+  #framedMtu: AvpView | undefined;
+  #calledStationId: AvpView | undefined;
+  #callingStationId: AvpView | undefined;
+  #states: AvpView[] | undefined;
+  readonly sessionId: string | undefined;
+  readonly eapPayload: Buffer | undefined;
+
+  constructor(req: MessageView) {
+    const frame = req.frame;
+    const end = req.avpEnd;
+    for (let off = HEADER_LENGTH; off + AVP_HEADER_LENGTH <= end; off = nextAvpOffset(frame, off)) {
+      // Every AVP read here is a base-protocol one (no Vendor-Id).
+      if ((frame[off + AvpOffset.FLAGS]! & AvpFlag.V) !== 0) continue;
+      switch (frame.readUInt32BE(off + AvpOffset.CODE)) {
+        case AvpCode.SessionId:
+          this.#sessionId ??= new AvpView(frame, off);
+          break;
+        case AvpCode.OriginHost:
+          this.#originHost ??= new AvpView(frame, off);
+          break;
+        case AvpCode.OriginRealm:
+          this.#originRealm ??= new AvpView(frame, off);
+          break;
+        case AvpCode.DestinationRealm:
+          this.#destinationRealm ??= new AvpView(frame, off);
+          break;
+        case AvpCode.AuthRequestType:
+          this.#authRequestType ??= new AvpView(frame, off);
+          break;
+        case AvpCode.UserName:
+          this.#userName ??= new AvpView(frame, off);
+          break;
+        case AvpCode.EAPPayload:
+          this.#eapPayload ??= new AvpView(frame, off);
+          break;
+        case AvpCode.EAPKeyName:
+          this.#keyName ??= new AvpView(frame, off);
+          break;
+        case AvpCode.State:
+          (this.#states ??= []).push(new AvpView(frame, off));
+          break;
+        case AvpCode.FramedMTU:
+          this.#framedMtu ??= new AvpView(frame, off);
+          break;
+        case AvpCode.CalledStationId:
+          this.#calledStationId ??= new AvpView(frame, off);
+          break;
+        case AvpCode.CallingStationId:
+          this.#callingStationId ??= new AvpView(frame, off);
+          break;
+      }
+    }
+    this.sessionId = text(this.#sessionId);
+    // A copy: the conversation may outlive the frame.
+    this.eapPayload = this.#eapPayload === undefined ? undefined : Buffer.from(this.#eapPayload.data);
+  }
+
+  get originHost(): string {
+    return text(this.#originHost) ?? '';
+  }
+  get originRealm(): string {
+    return text(this.#originRealm) ?? '';
+  }
+  get destinationRealm(): string | undefined {
+    return text(this.#destinationRealm);
+  }
+  get authRequestType(): number | undefined {
+    return unsigned(this.#authRequestType);
+  }
+  get userName(): string | undefined {
+    return text(this.#userName);
+  }
+  get wantsKeyName(): boolean {
+    return this.#keyName !== undefined;
+  }
+  get states(): readonly AvpView[] {
+    return this.#states ?? NO_STATES;
+  }
+  get framedMtu(): number | undefined {
+    return unsigned(this.#framedMtu);
+  }
+  get calledStationId(): string | undefined {
+    return text(this.#calledStationId);
+  }
+  get callingStationId(): string | undefined {
+    return text(this.#callingStationId);
+  }
+}
+
 export function readDer(req: MessageView): DerFields {
-  const payload = req.find(AvpCode.EAPPayload);
-  return {
-    sessionId: text(req.find(AvpCode.SessionId)),
-    originHost: text(req.find(AvpCode.OriginHost)) ?? '',
-    originRealm: text(req.find(AvpCode.OriginRealm)) ?? '',
-    destinationRealm: text(req.find(AvpCode.DestinationRealm)),
-    authRequestType: unsigned(req.find(AvpCode.AuthRequestType)),
-    userName: text(req.find(AvpCode.UserName)),
-    eapPayload: payload === undefined ? undefined : Buffer.from(payload.data),
-    wantsKeyName: req.find(AvpCode.EAPKeyName) !== undefined,
-    states: req.findAll(AvpCode.State),
-    framedMtu: unsigned(req.find(AvpCode.FramedMTU)),
-    calledStationId: text(req.find(AvpCode.CalledStationId)),
-    callingStationId: text(req.find(AvpCode.CallingStationId)),
-  };
+  return new DerView(req);
 }
 
 /** The identity of an EAP-Response/Identity (RFC 3748 §5.1, up to a NUL per RFC 4284), else undefined. */

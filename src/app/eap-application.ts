@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   answerSkeleton,
   encodeAvps,
@@ -19,6 +18,7 @@ import {
 import type { HandlerResult, RequestContext, RequestHandler } from '../diameter/node/handler.js';
 import { EapAuthenticator, SessionTable, buildFailure, type EapStep } from '../eap/index.js';
 import { monotonicClock, wallClock, type Clock } from '../util/clock.js';
+import { createRandomPool } from '../util/random-pool.js';
 import { AppFailureReason, methodName, publishAuthResult, secondsBetween } from './auth-result.js';
 import { AuthorizedSessions } from './authorized-sessions.js';
 import type { Conversation } from './conversation.js';
@@ -69,7 +69,7 @@ export interface EapApplicationOptions {
   readonly clock?: Clock;
   /** `since` of authorized sessions: Date.now by default. */
   readonly wallClock?: Clock;
-  /** State values and the EAP engine's randomness; crypto.randomBytes by default. */
+  /** State values and the EAP engine's randomness; a pooled CSPRNG (createRandomPool) by default. */
   readonly random?: (n: number) => Buffer;
   /** Invalid EAP packets tolerated per conversation (RFC 4072 §2.4); the engine's default 5. */
   readonly maxInvalid?: number;
@@ -113,7 +113,7 @@ export class EapApplication {
     );
     this.#clock = options.clock ?? monotonicClock;
     this.#wallClock = options.wallClock ?? wallClock;
-    this.#random = options.random ?? randomBytes;
+    this.#random = options.random ?? createRandomPool();
     this.#maxSessions = options.maxSessions;
     this.#timeoutSeconds = options.multiRoundTimeoutSeconds;
     this.#authSessionState = options.authSessionState ?? AuthSessionState.STATE_MAINTAINED;
@@ -178,13 +178,10 @@ export class EapApplication {
     const der = readDer(req);
     const header: DeaHeader = {
       skeleton: answerSkeleton(req),
-      ...this.#local,
+      originHost: this.#local.originHost,
+      originRealm: this.#local.originRealm,
       authRequestType: der.authRequestType ?? AuthRequestType.AUTHORIZE_AUTHENTICATE,
     };
-    const extra = [
-      u32(AvpCode.AuthApplicationId, ApplicationId.DiameterEAP),
-      u32(AvpCode.AuthRequestType, header.authRequestType),
-    ];
     // The dispatcher's grammar check makes these two unreachable; kept so a bypass cannot crash.
     if (der.sessionId === undefined)
       return error(
@@ -193,7 +190,7 @@ export class EapApplication {
           message: 'DER without Session-Id',
           failedAvp: example(AvpCode.SessionId),
         },
-        extra,
+        deaExtra(header),
       );
     if (der.eapPayload === undefined)
       return error(
@@ -202,12 +199,12 @@ export class EapApplication {
           message: 'DER without EAP-Payload',
           failedAvp: example(AvpCode.EAPPayload),
         },
-        extra,
+        deaExtra(header),
       );
     const conv = this.#conversations.get(der.sessionId);
     return conv === undefined
-      ? this.#first(der, der.sessionId, der.eapPayload, header, extra, ctx)
-      : this.#next(conv, der, der.eapPayload, header, extra);
+      ? this.#first(der, der.sessionId, der.eapPayload, header, ctx)
+      : this.#next(conv, der, der.eapPayload, header);
   }
 
   /** A DER without a conversation (RFC 4072 §2.1). */
@@ -216,7 +213,6 @@ export class EapApplication {
     sessionId: string,
     payload: Buffer,
     header: DeaHeader,
-    extra: readonly AvpSpec[],
     ctx: RequestContext,
   ): Promise<HandlerResult> {
     // State echoed but no conversation: it expired or lives elsewhere. End the EAP exchange at once
@@ -250,13 +246,13 @@ export class EapApplication {
           resultCode: ResultCode.DIAMETER_REALM_NOT_SERVED,
           message: `realm ${destinationRealm} is not served here`,
         },
-        extra,
+        deaExtra(header),
       );
     // RFC 6733 §7.1.3 3004: at the cap nothing is allocated for the new conversation.
     if (this.#conversations.size >= this.#maxSessions)
       return error(
         { resultCode: ResultCode.DIAMETER_TOO_BUSY, message: 'too many EAP conversations in progress' },
-        extra,
+        deaExtra(header),
       );
 
     const lookup = this.#o.lookupFor({
@@ -288,7 +284,7 @@ export class EapApplication {
     if (!this.#conversations.insert(sessionId, conv).ok)
       return error(
         { resultCode: ResultCode.DIAMETER_TOO_BUSY, message: 'too many EAP conversations in progress' },
-        extra,
+        deaExtra(header),
       );
     return this.#step(conv, await this.#receive(conv, payload), header);
   }
@@ -299,7 +295,6 @@ export class EapApplication {
     der: DerFields,
     payload: Buffer,
     header: DeaHeader,
-    extra: readonly AvpSpec[],
   ): Promise<HandlerResult> {
     // The State we sent must come back unchanged. Anything else is refused without touching the
     // conversation (a stray or forged DER must not end or advance it): 5005 when absent, 5004
@@ -311,7 +306,7 @@ export class EapApplication {
           message: 'State of the previous DEA not echoed',
           failedAvp: example(AvpCode.State),
         },
-        extra,
+        deaExtra(header),
       );
     if (!der.states.some((s) => s.data.equals(conv.state)))
       return error(
@@ -320,7 +315,7 @@ export class EapApplication {
           message: 'State does not match the conversation',
           failedAvp: Buffer.from(der.states[0]!.raw),
         },
-        extra,
+        deaExtra(header),
       );
     if (der.wantsKeyName) conv.wantsKeyName = true;
     return this.#step(conv, await this.#receive(conv, payload), header);
@@ -456,6 +451,14 @@ export class EapApplication {
       ...(detail === undefined ? {} : { detail }),
     });
   }
+}
+
+/** What an error answer to a DER carries besides the §7.2 layout (RFC 4072 §3.2). */
+function deaExtra(header: DeaHeader): AvpSpec[] {
+  return [
+    u32(AvpCode.AuthApplicationId, ApplicationId.DiameterEAP),
+    u32(AvpCode.AuthRequestType, header.authRequestType),
+  ];
 }
 
 function answer(frame: Buffer, resultCode: number): HandlerResult {

@@ -23,6 +23,8 @@ export type InsertResult = { ok: true } | { ok: false; reason: 'too_busy' };
 
 type Entry<V> = { value: V; expiresAt: number };
 
+const INSERTED: InsertResult = { ok: true };
+
 export class SessionTable<V> {
   readonly #entries = new Map<string, Entry<V>>();
   readonly #max: number;
@@ -30,6 +32,8 @@ export class SessionTable<V> {
   readonly #now: () => number;
   readonly #onExpire: ((key: string, value: V) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** A lower bound of the first entry's expiry: `sweep` before it has nothing to do (no iterator). */
+  #earliestExpiry = Number.POSITIVE_INFINITY;
 
   constructor(opts: SessionTableOptions<V>) {
     if (!(opts.maxEntries > 0) || !(opts.timeoutMs > 0))
@@ -54,8 +58,10 @@ export class SessionTable<V> {
       if (this.#entries.size >= this.#max) return { ok: false, reason: 'too_busy' };
     }
     if (existing !== undefined) this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: now + this.#timeoutMs });
-    return { ok: true };
+    const expiresAt = now + this.#timeoutMs;
+    this.#entries.set(key, { value, expiresAt });
+    if (expiresAt < this.#earliestExpiry) this.#earliestExpiry = expiresAt;
+    return INSERTED;
   }
 
   /** The live value for `key` (an expired one reads as absent). */
@@ -82,9 +88,14 @@ export class SessionTable<V> {
 
   /** Removes expired entries (oldest first, stopping at the first live one); returns how many. */
   sweep(now: number = this.#now()): number {
+    if (now < this.#earliestExpiry) return 0;
     let removed = 0;
+    this.#earliestExpiry = Number.POSITIVE_INFINITY;
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) break;
+      if (entry.expiresAt > now) {
+        this.#earliestExpiry = entry.expiresAt;
+        break;
+      }
       this.#entries.delete(key);
       removed++;
       this.#onExpire?.(key, entry.value);

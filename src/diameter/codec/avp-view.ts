@@ -125,6 +125,15 @@ function avpMatches(frame: Buffer, off: number, code: number, vendorId: number):
   return vendor ? frame.readUInt32BE(off + AvpOffset.VENDOR_ID) === vendorId : vendorId === NO_VENDOR;
 }
 
+/**
+ * Offset of the AVP after the one at `off` (its padded end), or +Infinity when the length field is
+ * under the header size (unvalidated input must not loop forever). For hand-written AVP walks:
+ * `for (let off = start; off + AVP_HEADER_LENGTH <= end; off = nextAvpOffset(frame, off))`.
+ */
+export function nextAvpOffset(frame: Buffer, off: number): number {
+  return nextOffset(frame, off);
+}
+
 function nextOffset(frame: Buffer, off: number): number {
   const len = frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES);
   // A length under the header size would loop forever on unvalidated input: stop the walk.

@@ -8,6 +8,7 @@ export {
   findAllAvps,
   findAvp,
   iterateAvps,
+  nextAvpOffset,
 } from './avp-view.js';
 export { Framer } from './framer.js';
 export type { FramerError, FramerOptions } from './framer.js';

@@ -52,6 +52,10 @@ export class MessageView {
   get #end(): number {
     return Math.min(this.length, this.frame.length);
   }
+  /** End of the AVP area, for hand-written walks with `nextAvpOffset` (AVPs start at HEADER_LENGTH). */
+  get avpEnd(): number {
+    return this.#end;
+  }
   /** Top-level AVPs in order. */
   avps(): IterableIterator<AvpView> {
     return iterateAvps(this.frame, HEADER_LENGTH, this.#end);

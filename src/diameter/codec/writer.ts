@@ -143,6 +143,8 @@ export function encodeMessage(m: MessageSpec): Buffer {
 }
 
 function spec(code: number, value: AvpValue, o: AvpOptions | undefined): ValueAvpSpec {
+  // The common case (no options) allocates one small object of one shape.
+  if (o === undefined) return { code, value };
   return {
     code,
     value,

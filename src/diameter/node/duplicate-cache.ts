@@ -56,6 +56,8 @@ export class DuplicateCache {
   readonly #entries = new Map<string, Entry>();
   #bytes = 0;
   #evictions = 0;
+  /** A lower bound of the first entry's expiry: before it, `#expire` has nothing to do. */
+  #earliestExpiry = Number.POSITIVE_INFINITY;
 
   constructor(options: DuplicateCacheOptions = {}) {
     this.#ttlMs = options.ttlMs ?? DEFAULT_DUPLICATE_TTL_MS;
@@ -98,7 +100,7 @@ export class DuplicateCache {
     if (found !== undefined)
       return found.answer === undefined ? PENDING : { kind: 'answered', answer: found.answer };
     this.#makeRoom(1, 0);
-    this.#entries.set(key, { answer: undefined, expiresAt: now + this.#ttlMs });
+    this.#insert(key, undefined, now);
     return NEW;
   }
 
@@ -120,7 +122,7 @@ export class DuplicateCache {
     this.#remove(key);
     if (answer.length > this.#maxBytes) return false;
     this.#makeRoom(1, answer.length);
-    this.#entries.set(key, { answer, expiresAt: now + this.#ttlMs });
+    this.#insert(key, answer, now);
     this.#bytes += answer.length;
     return true;
   }
@@ -131,20 +133,36 @@ export class DuplicateCache {
     if (this.#entries.get(key)?.answer === undefined) this.#remove(key);
   }
 
+  #insert(key: string, answer: Buffer | undefined, now: number): void {
+    const expiresAt = now + this.#ttlMs;
+    this.#entries.set(key, { answer, expiresAt });
+    if (expiresAt < this.#earliestExpiry) this.#earliestExpiry = expiresAt;
+  }
+
   /** Drops expired entries from the front; returns the current time. */
   #expire(): number {
     const now = this.#clock.now();
+    if (now < this.#earliestExpiry) return now;
+    this.#earliestExpiry = Number.POSITIVE_INFINITY;
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) break;
+      if (entry.expiresAt > now) {
+        this.#earliestExpiry = entry.expiresAt;
+        break;
+      }
       this.#remove(key);
     }
     return now;
   }
 
+  #fits(entries: number, bytes: number): boolean {
+    return this.#entries.size + entries <= this.#maxEntries && this.#bytes + bytes <= this.#maxBytes;
+  }
+
   /** Evicts oldest-first until `entries` more entries and `bytes` more bytes fit. */
   #makeRoom(entries: number, bytes: number): void {
+    if (this.#fits(entries, bytes)) return;
     for (const key of this.#entries.keys()) {
-      if (this.#entries.size + entries <= this.#maxEntries && this.#bytes + bytes <= this.#maxBytes) return;
+      if (this.#fits(entries, bytes)) return;
       this.#remove(key);
       this.#evictions += 1;
     }
