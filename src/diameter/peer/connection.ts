@@ -58,6 +58,12 @@ export class PeerConnection {
   readonly #ids = new HopByHopIds();
   readonly #pending = new Map<number, Pending>();
   #closed = false;
+  /** Writes of this event-loop turn are gathered and flushed once (see `send`). */
+  #corked = false;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.transport.stream.uncork();
+  };
 
   constructor(transport: TransportConnection, events: ConnectionEvents, options: ConnectionOptions) {
     this.transport = transport;
@@ -98,11 +104,22 @@ export class PeerConnection {
     return this.#closed;
   }
 
-  /** Writes one whole message. Returns false when the connection is already closed. */
+  /**
+   * Writes one whole message. Returns false when the connection is already closed. The answers
+   * produced while one read is processed leave in one writev (cork now, uncork on the next tick)
+   * instead of one syscall each; a transport that keeps message boundaries (SCTP) still gets one
+   * write per message.
+   */
   send(frame: Buffer): boolean {
     if (this.#closed) return false;
     publishMessage(this.peerName, 'out', this.#options.commandNames, frame);
-    this.transport.stream.write(frame);
+    const stream = this.transport.stream;
+    if (!this.#corked) {
+      this.#corked = true;
+      stream.cork();
+      process.nextTick(this.#uncork);
+    }
+    stream.write(frame);
     return true;
   }
 
