@@ -105,6 +105,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  const handlers = createEventHandlers(m, labels);
   const declare = (known: KnownLabelValues): void => {
     for (const peer of known.peers ?? []) if (labels.peer.declare(peer)) zeroPeerSeries(m, peer);
     for (const client of known.radiusClients ?? []) {
@@ -114,10 +115,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
       if (labels.redirectRule.declare(rule))
         zeroRedirectRuleSeries(m, rule, labels.redirectUsage.value(usage));
     }
+    handlers.labelsChanged();
   };
   declare(options.known ?? {});
-
-  const handlers = createEventHandlers(m, labels);
   // A subscriber that throws would surface as an uncaught exception in the publisher's process:
   // a malformed event is dropped instead.
   const guard =

@@ -19,6 +19,7 @@ import {
   RESULT_CODE_MAX,
   RESULT_CODE_MIN,
 } from './known-labels.js';
+import { CounterCells } from './counter-cells.js';
 import type { Labels } from './labels.js';
 import type { MetricSet } from './metric-set.js';
 
@@ -47,20 +48,59 @@ export function radiusCodeLabel(raw: unknown): string {
   return typeof raw === 'number' ? (RADIUS_CODE_NAMES[raw] ?? OTHER_LABEL) : OTHER_LABEL;
 }
 
+/** A cell key from raw event fields: the type is part of it, so `5` and `'5'` stay apart. */
+function part(v: unknown): string {
+  return typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : typeof v;
+}
+function key3(a: unknown, b: unknown, c: unknown): string {
+  return `${part(a)}\u0000${part(b)}\u0000${part(c)}`;
+}
+function key4(a: unknown, b: unknown, c: unknown, d: unknown): string {
+  return `${part(a)}\u0000${part(b)}\u0000${part(c)}\u0000${part(d)}`;
+}
+
 /**
  * One handler per channel: each maps an event to metric updates using only bounded labels. The
  * audit-only fields of an event (identity, MAC, addresses) are never read here.
  */
 export function createEventHandlers(m: MetricSet, labels: Labels) {
+  // The per-message and per-authentication counters count into cells (see CounterCells), keyed by
+  // the raw event fields; the bounded-label mapping runs once per distinct key.
+  const authentications = new CounterCells(m.authentications);
+  const messages = new CounterCells(m.diameterMessages);
+  const answers = new CounterCells(m.diameterAnswers);
+  const radiusRequests = new CounterCells(m.radiusRequests);
+  const radiusResponses = new CounterCells(m.radiusResponses);
+  const authLabels = (e: Loose<AuthResultEvent>) => ({
+    method: labels.method.value(e.method),
+    result: oneOf(AUTH_RESULTS, e.result),
+    transport: oneOf(AUTH_TRANSPORTS, e.transport),
+  });
+  const messageLabels = (e: Loose<DiameterMessageEvent>) => ({
+    peer: labels.peer.value(e.peer),
+    direction: oneOf(['in', 'out'], e.direction),
+    command: labels.command.value(e.command),
+    type: oneOf(['request', 'answer'], e.type),
+  });
+  const answerLabels = (e: Loose<DiameterAnswerEvent>) => {
+    const command = labels.command.value(e.command);
+    return { command: ANSWER_OF.get(command) ?? command, result_code: resultCodeLabel(e.resultCode) };
+  };
+  const radiusLabels = (e: Loose<RadiusRequestEvent>) => ({
+    client: labels.radiusClient.value(e.client),
+    code: radiusCodeLabel(e.code),
+  });
   return {
+    /** Label values declared at run time change the mapping of raw values: start the cells afresh. */
+    labelsChanged(): void {
+      for (const cells of [authentications, messages, answers, radiusRequests, radiusResponses])
+        cells.reset();
+    },
+
     authResult(message: unknown): void {
       const e = message as Loose<AuthResultEvent>;
       const result = oneOf(AUTH_RESULTS, e.result);
-      m.authentications.inc({
-        method: labels.method.value(e.method),
-        result,
-        transport: oneOf(AUTH_TRANSPORTS, e.transport),
-      });
+      authentications.add(key3(e.method, e.result, e.transport), e, authLabels);
       const duration = nonNegative(e.durationSeconds);
       if (duration !== undefined) m.authenticationDuration.observe({ result }, duration);
       const rounds = nonNegative(e.rounds);
@@ -78,23 +118,15 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
 
     message(message: unknown): void {
       const e = message as Loose<DiameterMessageEvent>;
-      m.diameterMessages.inc({
-        peer: labels.peer.value(e.peer),
-        direction: oneOf(['in', 'out'], e.direction),
-        command: labels.command.value(e.command),
-        type: oneOf(['request', 'answer'], e.type),
-      });
+      messages.add(key4(e.peer, e.direction, e.command, e.type), e, messageLabels);
     },
 
     answer(message: unknown): void {
       const e = message as Loose<DiameterAnswerEvent>;
-      const command = labels.command.value(e.command);
       // Publishers may name the request (DER) or the answer (DEA): count under the answer name,
       // time under the request name.
-      m.diameterAnswers.inc({
-        command: ANSWER_OF.get(command) ?? command,
-        result_code: resultCodeLabel(e.resultCode),
-      });
+      answers.add(key3(e.command, e.resultCode, undefined), e, answerLabels);
+      const command = labels.command.value(e.command);
       const duration = nonNegative(e.durationSeconds);
       if (duration !== undefined)
         m.diameterRequestDuration.observe({ command: REQUEST_OF.get(command) ?? command }, duration);
@@ -135,12 +167,12 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
 
     radiusRequest(message: unknown): void {
       const e = message as Loose<RadiusRequestEvent>;
-      m.radiusRequests.inc({ client: labels.radiusClient.value(e.client), code: radiusCodeLabel(e.code) });
+      radiusRequests.add(key3(e.client, e.code, undefined), e, radiusLabels);
     },
 
     radiusResponse(message: unknown): void {
       const e = message as Loose<RadiusResponseEvent>;
-      m.radiusResponses.inc({ client: labels.radiusClient.value(e.client), code: radiusCodeLabel(e.code) });
+      radiusResponses.add(key3(e.client, e.code, undefined), e, radiusLabels);
     },
 
     radiusDrop(message: unknown): void {
