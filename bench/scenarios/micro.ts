@@ -5,7 +5,20 @@ import { answerSkeleton, MessageView, validateMessage } from '../../src/diameter
 import { AuthRequestType, ResultCode } from '../../src/diameter/dict/constants.gen.js';
 import { loadDefaultDictionaries } from '../../src/diameter/dict/index.js';
 import { derivePskKeys, EapCode, EapPskPeer, parseEapPacket, type PskKeys } from '../../src/eap/index.js';
+import { constantTimeEqual } from '../../src/eap/crypto/constant-time.js';
+import { PCHANNEL_FLAGS_LENGTH, PskResult } from '../../src/eap/methods/psk/constants.js';
+import { computeMacP, computeMacS, deriveSessionKeys, keyContext } from '../../src/eap/methods/psk/keys.js';
+import {
+  buildUnsealedPsk3,
+  expectedPsk4Header,
+  parsePsk2,
+  parsePsk4,
+  PSK3_PCHANNEL_OFFSET,
+  type Psk2,
+  type Psk4,
+} from '../../src/eap/methods/psk/messages.js';
 import { PskServerMethod } from '../../src/eap/methods/psk/server.js';
+import { ServerPchannel } from '../../src/eap/methods/psk/server-pchannel.js';
 import { buildIdentity } from '../../src/eap/packet.js';
 import { packageRoot } from '../../src/ops/version.js';
 import { benchIdentity, benchPsk, BENCH_REALM } from '../lib/bench-devices.js';
@@ -90,6 +103,39 @@ async function serverAuth(keysFor: () => PskKeys, identity: string, x: RecordedE
   if (!p4.ok || !server.check(p4.value).ok) return false;
   await server.process(p4.value);
   return server.decision().kind === 'success';
+}
+
+/** A recorded exchange's PSK-2 and PSK-4 parsed once, for the crypto-only loop. */
+interface ParsedExchange {
+  readonly randS: Buffer;
+  readonly psk2: Psk2;
+  readonly psk4Raw: Buffer;
+  readonly psk4: Psk4;
+}
+
+function parseExchange(x: RecordedExchange): ParsedExchange {
+  const p2 = parseEapPacket(x.psk2);
+  const m2 = p2.ok ? parsePsk2(p2.value) : undefined;
+  const p4 = parseEapPacket(x.psk4);
+  const m4 = p4.ok ? parsePsk4(p4.value) : undefined;
+  if (!p4.ok || m2?.ok !== true || m4?.ok !== true) throw new Error('recorded exchange does not parse');
+  return { randS: x.randS, psk2: m2.value, psk4Raw: p4.value.raw, psk4: m4.value };
+}
+
+/**
+ * Only the server's cryptography of one authentication (RFC 4764 §3, §5.2-§5.4): MAC_P checked,
+ * TEK/MSK/EMSK derived, MAC_S, PSK-3 PCHANNEL sealed, PSK-4 PCHANNEL opened; cached key context.
+ */
+function serverCrypto(keys: PskKeys, x: ParsedExchange): boolean {
+  const ctx = keyContext(keys);
+  const { randP, idP, macP } = x.psk2;
+  if (!constantTimeEqual(computeMacP(ctx.ak, idP, SERVER_ID, x.randS, randP), macP)) return false;
+  const session = deriveSessionKeys(ctx.kdk, randP);
+  const pchannel = new ServerPchannel(session.tek);
+  const macS = computeMacS(ctx.ak, SERVER_ID, randP);
+  const psk3 = buildUnsealedPsk3(PSK3_ID, x.randS, macS, PCHANNEL_FLAGS_LENGTH);
+  pchannel.sealPsk3(psk3, PSK3_PCHANNEL_OFFSET, PskResult.DoneSuccess, expectedPsk4Header(PSK3_ID, x.randS));
+  return pchannel.openPsk4(x.psk4Raw, x.psk4.pchannel) !== undefined;
 }
 
 /** (4) Micro-benchmarks: DER decode+validate, DEA encode, server EAP-PSK per authentication. */
@@ -186,6 +232,10 @@ export const microScenario: Scenario = {
     }
     const cryptoN = ctx.quick ? 5_000 : 50_000;
     let failures = 0;
+    const parsed = exchanges.map(parseExchange);
+    const cryptoUs = timeUs(cryptoN, (i) => {
+      if (!serverCrypto(keys, parsed[i % EXCHANGES]!)) failures++;
+    });
     const cachedUs = await timeAsyncUs(cryptoN, async (i) => {
       if (!(await serverAuth(() => keys, identity, exchanges[i % EXCHANGES]!))) failures++;
     });
@@ -195,7 +245,7 @@ export const microScenario: Scenario = {
     });
     if (failures > 0) throw new Error(`${failures} replayed authentications failed`);
     ctx.log(
-      `  DER decode+validate ${decodeUs.toFixed(2)} µs, DEA encode ${encodeUs.toFixed(2)} µs, server EAP-PSK ${cachedUs.toFixed(2)} µs/auth (naive ${naiveUs.toFixed(2)} µs) [${sink > 0 ? 'ok' : ''}]`,
+      `  DER decode+validate ${decodeUs.toFixed(2)} µs, DEA encode ${encodeUs.toFixed(2)} µs, server EAP-PSK ${cachedUs.toFixed(2)} µs/auth (crypto only ${cryptoUs.toFixed(2)} µs; naive ${naiveUs.toFixed(2)} µs) [${sink > 0 ? 'ok' : ''}]`,
     );
     return {
       id: 'micro',
@@ -212,19 +262,20 @@ export const microScenario: Scenario = {
         deaAsJsonStringifyUs: round3(stringifyUs),
         encodeRatioToJsonStringify: ratio(encodeUs, stringifyUs),
         pskServerPerAuthUs: round3(cachedUs),
+        pskServerCryptoPerAuthUs: round3(cryptoUs),
         pskServerNaivePerAuthUs: round3(naiveUs),
         pskRatioToNaive: ratio(cachedUs, naiveUs),
       },
       targets: [
         {
           target: `≤ ${TARGET_CRYPTO_US} µs server EAP-PSK crypto per authentication`,
-          measured: `${cachedUs.toFixed(2)} µs (whole server method: parse, MAC_P, keys, PSK-3 seal, PSK-4 open)`,
-          met: cachedUs <= TARGET_CRYPTO_US,
+          measured: `${cryptoUs.toFixed(2)} µs crypto only (MAC_P, keys, MAC_S, PSK-3 seal, PSK-4 open); whole server method ${cachedUs.toFixed(2)} µs`,
+          met: cryptoUs <= TARGET_CRYPTO_US,
         },
       ],
       notes: [
         'CPU time (process.cpuUsage) per call in a tight loop on the generator core, after a warm-up; no I/O. CPU rather than wall time because the machine is shared.',
-        'The EAP-PSK figure is the whole PskServerMethod for one authentication (message parsing and state included), so it bounds the crypto alone from above.',
+        'pskServerPerAuthUs is the whole PskServerMethod for one authentication (message parsing, packets and state included); pskServerCryptoPerAuthUs is its cryptography alone (the target), on messages parsed beforehand.',
       ],
     };
   },

@@ -22,7 +22,8 @@ const ZERO_IV = Buffer.alloc(AES_BLOCK);
 export class Aes128 {
   #cbc: Cipher | undefined;
   #ecb: Cipher | undefined;
-  readonly #chain = Buffer.alloc(AES_BLOCK);
+  /** The CBC object's chaining value (its last output block); created with the CBC object. */
+  #chain: Buffer | undefined;
   readonly #key: Buffer;
 
   constructor(key: Buffer) {
@@ -38,7 +39,7 @@ export class Aes128 {
   cbcMac(data: Buffer): Buffer {
     if (data.length === 0 || data.length % AES_BLOCK !== 0) throw new RangeError('cbcMac: whole blocks only');
     const cbc = (this.#cbc ??= newCipher('aes-128-cbc', this.#key, ZERO_IV));
-    const chain = this.#chain;
+    const chain = (this.#chain ??= Buffer.alloc(AES_BLOCK));
     for (let i = 0; i < AES_BLOCK; i++) data[i]! ^= chain[i]!;
     const out = cbc.update(data);
     const at = out.length - AES_BLOCK;

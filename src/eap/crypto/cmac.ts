@@ -5,9 +5,18 @@ const RB = 0x87;
 /** RFC 4493 §2.4: padding appends a single 1 bit then zeros. */
 const PAD_FIRST_BYTE = 0x80;
 
+/** Initial size of the shared padded-input scratch; it grows to the longest message seen. */
+const INITIAL_SCRATCH_BLOCKS = 8;
+/**
+ * The padded input of the MAC being computed. Shared by every Cmac: `mac` is synchronous and
+ * `update` copies its input, so one scratch serves all keys without allocating per MAC (a fresh
+ * buffer per MAC was measured to churn Node's 8 KiB buffer pool).
+ */
+let scratch = Buffer.alloc(INITIAL_SCRATCH_BLOCKS * AES_BLOCK);
+
 /**
  * AES-CMAC (RFC 4493; NIST SP 800-38B; OMAC1 in EAX and RFC 4764). The subkeys K1, K2 are derived
- * once per key; each MAC is one allocation plus one AES `update` call (see Aes128.cbcMac).
+ * once per key; each MAC is one AES `update` call (see Aes128.cbcMac) and no other allocation.
  */
 export class Cmac {
   readonly #aes: Aes128;
@@ -33,8 +42,10 @@ export class Cmac {
     for (const p of parts) total += p.length;
     // RFC 4493 §2.4 steps 2-4: n blocks, the last one complete or padded.
     const blocks = total === 0 ? 1 : Math.ceil(total / AES_BLOCK);
-    // From Node's pool (scratch, dropped at once): only the padding needs zeroing.
-    const input = Buffer.allocUnsafe(blocks * AES_BLOCK);
+    const length = blocks * AES_BLOCK;
+    if (scratch.length < length) scratch = Buffer.alloc(length);
+    // Zeroed after use below: only the padding needs zeroing before.
+    const input = scratch.subarray(0, length);
     let at = 0;
     for (const p of parts) at += p.copy(input, at);
     input.fill(0, total);
@@ -44,12 +55,17 @@ export class Cmac {
     const last = input.length - AES_BLOCK;
     for (let i = 0; i < AES_BLOCK; i++) input[last + i]! ^= subkey[i]!;
     // RFC 4493 §2.4 steps 5-7: CBC with a zero IV; the last block is the tag (a buffer of its own).
-    return this.#aes.cbcMac(input);
+    const tag = this.#aes.cbcMac(input);
+    input.fill(0); // its last block holds message ⊕ subkey: leave no key material in the scratch
+    return tag;
   }
 }
 
-/** RFC 4493 §2.3: left shift of a 128-bit block by one, XOR Rb when the top bit was set. */
-function doubleBlock(block: Buffer): Buffer {
+/**
+ * RFC 4493 §2.3 (EAX's dbl): left shift by one of the 128-bit block at the start of `block`, XOR Rb
+ * when the top bit was set.
+ */
+export function doubleBlock(block: Buffer): Buffer {
   const out = Buffer.alloc(AES_BLOCK);
   for (let i = 0; i < AES_BLOCK - 1; i++) out[i] = ((block[i]! << 1) | (block[i + 1]! >>> 7)) & 0xff;
   out[AES_BLOCK - 1] = (block[AES_BLOCK - 1]! << 1) & 0xff;

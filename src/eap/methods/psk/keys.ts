@@ -56,10 +56,13 @@ export function isValidPskKeys(keys: PskKeys): boolean {
   return keys.ak.length === PSK_KEY_LENGTH && keys.kdk.length === PSK_KEY_LENGTH;
 }
 
+/** The counter blocks B ⊕ i: encryptEcb copies them, one scratch serves all sessions (zeroed after). */
+const sessionInputs = Buffer.alloc(SESSION_BLOCKS * AES_BLOCK);
+
 /** RFC 4764 §3.2: B = AES(KDK, RAND_P); block i = AES(KDK, B ⊕ i), i = 1..9. Two AES calls. */
 export function deriveSessionKeys(kdk: Aes128, randP: Buffer): PskSessionKeys {
   const b = kdk.encryptEcb(randP.subarray(0, PSK_RAND_LENGTH));
-  const inputs = Buffer.allocUnsafe(SESSION_BLOCKS * AES_BLOCK);
+  const inputs = sessionInputs;
   for (let i = 0; i < SESSION_BLOCKS; i++) {
     b.copy(inputs, i * AES_BLOCK);
     inputs[i * AES_BLOCK + LAST]! ^= i + 1;

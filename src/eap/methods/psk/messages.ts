@@ -1,7 +1,16 @@
 import type { Eax } from '../../crypto/eax.js';
-import { buildEapPacket, EapCode, EapType, type EapPacket, type Parsed } from '../../packet.js';
 import {
+  buildEapPacket,
+  EAP_TYPE_OFFSET,
+  EapCode,
+  EapType,
+  type EapPacket,
+  type Parsed,
+} from '../../packet.js';
+import {
+  PCHANNEL_FLAGS_LENGTH,
   PCHANNEL_MIN_LENGTH,
+  PSK_EAX_HEADER_LENGTH,
   PSK_FLAGS_OFFSET,
   PSK_MAC_LENGTH,
   PSK_RAND_LENGTH,
@@ -32,8 +41,16 @@ const PSK2_RAND_P_END = RAND_S_END + PSK_RAND_LENGTH;
 const PSK2_MAC_P_END = PSK2_RAND_P_END + PSK_MAC_LENGTH;
 /** PSK-3: MAC_S then PCHANNEL follow RAND_S. */
 const PSK3_MAC_S_END = RAND_S_END + PSK_MAC_LENGTH;
+/** PSK-3: the PCHANNEL follows MAC_S. */
+export const PSK3_PCHANNEL_OFFSET = PSK3_MAC_S_END;
 /** PSK-4: PCHANNEL follows RAND_S. */
 const PSK4_PCHANNEL_OFFSET = RAND_S_END;
+/** RFC 4764 §5.4: a PSK-4 whose PCHANNEL holds only the R/E/reserved octet. */
+const PSK4_LENGTH_WITHOUT_EXT = PSK4_PCHANNEL_OFFSET + PCHANNEL_MIN_LENGTH;
+/** RFC 3748 §4: Code, Identifier, Length. */
+const EAP_CODE_OFFSET = 0;
+const EAP_IDENTIFIER_OFFSET = 1;
+const EAP_LENGTH_OFFSET = 2;
 
 /** The message's T field (RFC 4764 §5), or undefined when the packet has no Flags octet. */
 export function pskMessageT(packet: EapPacket): PskT | undefined {
@@ -116,14 +133,40 @@ export function buildPsk3(
   nonce: number,
   plaintext: Buffer,
 ): Buffer {
-  const packet = buildEapPacket(EapCode.Request, identifier, EapType.Psk, [
+  const packet = buildUnsealedPsk3(identifier, randS, macS, plaintext.length);
+  sealPchannel(eax, packet, PSK3_PCHANNEL_OFFSET, nonce, plaintext);
+  return packet;
+}
+
+/** RFC 4764 §5.3: PSK-3 whose PCHANNEL (at PSK3_PCHANNEL_OFFSET) is still to be written. */
+export function buildUnsealedPsk3(
+  identifier: number,
+  randS: Buffer,
+  macS: Buffer,
+  plaintextLength: number,
+): Buffer {
+  return buildEapPacket(EapCode.Request, identifier, EapType.Psk, [
     flags(PskT.Psk3),
     randS,
     macS,
-    Buffer.alloc(pchannelLength(plaintext)),
+    Buffer.alloc(PCHANNEL_MIN_LENGTH - PCHANNEL_FLAGS_LENGTH + plaintextLength),
   ]);
-  sealPchannel(eax, packet, PSK3_MAC_S_END, nonce, plaintext);
-  return packet;
+}
+
+/**
+ * RFC 4764 §5.4: the EAX header (first 22 octets) of the PSK-4 a peer sends in answer to the PSK-3
+ * with this Identifier when its PCHANNEL carries no EXT: Response, same Identifier, the length of
+ * a PSK-4 without EXT, Type 47, T = 3, RAND_S.
+ */
+export function expectedPsk4Header(identifier: number, randS: Buffer): Buffer {
+  const header = Buffer.allocUnsafe(PSK_EAX_HEADER_LENGTH);
+  header[EAP_CODE_OFFSET] = EapCode.Response;
+  header[EAP_IDENTIFIER_OFFSET] = identifier;
+  header.writeUInt16BE(PSK4_LENGTH_WITHOUT_EXT, EAP_LENGTH_OFFSET);
+  header[EAP_TYPE_OFFSET] = EapType.Psk;
+  header[PSK_FLAGS_OFFSET] = PskT.Psk4 << PSK_T_SHIFT;
+  randS.copy(header, PSK_RAND_S_OFFSET, 0, PSK_RAND_LENGTH);
+  return header;
 }
 
 /** PSK-4 with its PCHANNEL sealed under the TEK (`eax`) with this Nonce and plaintext. */
@@ -143,8 +186,11 @@ export function buildPsk4(
   return packet;
 }
 
+/** The Flags octet of each message (T only: RFC 4764 §5), one shared buffer per T. */
+const FLAGS = [PskT.Psk1, PskT.Psk2, PskT.Psk3, PskT.Psk4].map((t) => Buffer.from([t << PSK_T_SHIFT]));
+
 function flags(t: PskT): Buffer {
-  return Buffer.from([t << PSK_T_SHIFT]);
+  return FLAGS[t]!;
 }
 
 /** The packet's raw octets when it is an EAP-PSK message number `t` of at least `minLength` octets; else an error text. */

@@ -1,9 +1,8 @@
-import { Eax } from '../../crypto/eax.js';
 import { constantTimeEqual } from '../../crypto/constant-time.js';
 import { EapFailureReason } from '../../failure-reason.js';
 import type { EapServerMethod, MethodCheck, MethodDecision, MethodKeys } from '../../method.js';
 import { EapType, type EapPacket } from '../../packet.js';
-import { PSK_RAND_LENGTH, PSK3_NONCE, PSK4_NONCE, PskResult } from './constants.js';
+import { PCHANNEL_FLAGS_LENGTH, PSK_RAND_LENGTH, PSK4_NONCE, PskResult } from './constants.js';
 import {
   computeMacP,
   computeMacS,
@@ -13,11 +12,23 @@ import {
   pskSessionId,
   type PskKeyContext,
 } from './keys.js';
-import { buildPsk1, buildPsk3, parsePsk2, parsePsk4, type Psk2, type Psk4 } from './messages.js';
-import { openPchannel, pchannelContent, pchannelPlaintext } from './pchannel.js';
+import {
+  buildPsk1,
+  buildUnsealedPsk3,
+  expectedPsk4Header,
+  parsePsk2,
+  parsePsk4,
+  PSK3_PCHANNEL_OFFSET,
+  type Psk2,
+  type Psk4,
+} from './messages.js';
+import { pchannelContent } from './pchannel.js';
+import { ServerPchannel } from './server-pchannel.js';
 import type { PeerLookup } from './peer-lookup.js';
 
 const EMPTY = Buffer.alloc(0);
+/** The decision of every conversation still running: one shared object, not one per conversation. */
+const CONTINUE: MethodDecision = Object.freeze({ kind: 'continue' });
 
 /** Server states (as hostapd's eap_server_psk.c): which request was sent last. */
 const PskServerState = { Psk1: 'PSK_1', Psk3: 'PSK_3', Done: 'DONE' } as const;
@@ -49,9 +60,9 @@ export class PskServerMethod implements EapServerMethod {
   #randP: Buffer | undefined;
   #peerId: string | undefined;
   #ctx: PskKeyContext | undefined;
-  #tek: Eax | undefined;
+  #tek: ServerPchannel | undefined;
   #keys: MethodKeys | undefined;
-  #decision: MethodDecision = { kind: 'continue' };
+  #decision: MethodDecision = CONTINUE;
   /** The response accepted by check(), consumed by process(): parsed once. */
   #checked: Psk2 | Psk4 | undefined;
 
@@ -70,7 +81,7 @@ export class PskServerMethod implements EapServerMethod {
     this.#tek = undefined;
     this.#keys = undefined;
     this.#checked = undefined;
-    this.#decision = { kind: 'continue' };
+    this.#decision = CONTINUE;
   }
 
   buildReq(identifier: number): Buffer {
@@ -83,14 +94,10 @@ export class PskServerMethod implements EapServerMethod {
     ) {
       // RFC 4764 §5.3: MAC_S = CMAC(AK, ID_S ‖ RAND_P); PCHANNEL Nonce 0, R = DONE_SUCCESS, no EXT.
       const macS = computeMacS(this.#ctx.ak, this.#idS, this.#randP);
-      return buildPsk3(
-        identifier,
-        this.#randS,
-        macS,
-        this.#tek,
-        PSK3_NONCE,
-        pchannelPlaintext(PskResult.DoneSuccess),
-      );
+      const packet = buildUnsealedPsk3(identifier, this.#randS, macS, PCHANNEL_FLAGS_LENGTH);
+      const psk4Header = expectedPsk4Header(identifier, this.#randS);
+      this.#tek.sealPsk3(packet, PSK3_PCHANNEL_OFFSET, PskResult.DoneSuccess, psk4Header);
+      return packet;
     }
     throw new Error(`EAP-PSK buildReq in state ${this.#state}`); // authenticator bug, never peer input
   }
@@ -154,7 +161,7 @@ export class PskServerMethod implements EapServerMethod {
     const session = deriveSessionKeys(ctx.kdk, randP);
     this.#ctx = ctx;
     this.#randP = randP;
-    this.#tek = new Eax(session.tek);
+    this.#tek = new ServerPchannel(session.tek);
     this.#keys = { msk: session.msk, emsk: session.emsk, sessionId: pskSessionId(randP, this.#randS) };
     this.#state = PskServerState.Psk3;
   }
@@ -165,7 +172,7 @@ export class PskServerMethod implements EapServerMethod {
     // RFC 4764 §5.4, in order: Nonce (must be ours + 1 = 1; hostapd only rejects 0), tag, then R.
     if (msg.pchannel.nonce !== PSK4_NONCE)
       return this.#fail(EapFailureReason.BadNonce, `Nonce ${msg.pchannel.nonce}`);
-    const plain = openPchannel(tek, raw, msg.pchannel);
+    const plain = tek.openPsk4(raw, msg.pchannel);
     if (plain === undefined) return this.#fail(EapFailureReason.BadPchannel);
     const { r, e } = pchannelContent(plain);
     if (r === PskResult.DoneFailure) return this.#fail(EapFailureReason.PeerReportedFailure);
