@@ -80,12 +80,20 @@ export function exampleAvp(def: AvpDef): Buffer {
   return out;
 }
 
-function isDiameterIdentity(d: Buffer): boolean {
-  if (d.length === 0) return false;
-  for (let i = 0; i < d.length; i++) {
-    const c = d[i]!;
+function isDiameterIdentity(frame: Buffer, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = frame[i]!;
     if (c < PRINTABLE_MIN || c > PRINTABLE_MAX) return false;
   }
+  return true;
+}
+
+const ASCII_LIMIT = 0x80;
+
+/** UTF-8 check of a range without a subarray when it is all ASCII (the common case). */
+function isUtf8Range(frame: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (frame[i]! >= ASCII_LIMIT) return isUtf8(frame.subarray(start, end));
   return true;
 }
 
@@ -137,7 +145,7 @@ function checkValue(
           );
     }
     case AvpType.UTF8String:
-      return isUtf8(frame.subarray(start, off + len))
+      return isUtf8Range(frame, start, off + len)
         ? undefined
         : fail(
             ResultCode.DIAMETER_INVALID_AVP_VALUE,
@@ -145,7 +153,7 @@ function checkValue(
             copyAvp(frame, off, len),
           );
     case AvpType.DiameterIdentity:
-      return isDiameterIdentity(frame.subarray(start, off + len))
+      return isDiameterIdentity(frame, start, off + len)
         ? undefined
         : fail(
             ResultCode.DIAMETER_INVALID_AVP_VALUE,

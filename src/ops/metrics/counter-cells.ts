@@ -20,7 +20,9 @@ export const MAX_CELLS = 4096;
  */
 export class CounterCells<L extends string> {
   readonly #counter: Counter<L>;
-  readonly #cells = new Map<string, Cell<L>>();
+  /** Raw key part 1 → part 2 → part 3 → cell: Map lookups of existing values, no key string built. */
+  readonly #root = new Map<unknown, Map<unknown, Map<unknown, Cell<L>>>>();
+  readonly #cells: Cell<L>[] = [];
 
   constructor(counter: Counter<L>) {
     this.#counter = counter;
@@ -34,23 +36,33 @@ export class CounterCells<L extends string> {
     };
   }
 
-  /** Counts one event whose raw label tuple is `key`; `labels(event)` maps it on first sight. */
-  add<E>(key: string, event: E, labels: (event: E) => LabelSet<L>): void {
-    const cell = this.#cells.get(key);
+  /**
+   * Counts one event whose raw label fields are `a`, `b`, `c` (up to three; pass undefined for the
+   * unused ones; compared as Map keys, so `5` and `'5'` are different keys); `labels(event)` maps
+   * the event to its label set on first sight of the key.
+   */
+  add<E>(a: unknown, b: unknown, c: unknown, event: E, labels: (event: E) => LabelSet<L>): void {
+    let level1 = this.#root.get(a);
+    let level2 = level1?.get(b);
+    const cell = level2?.get(c);
     if (cell !== undefined) {
       cell.pending += 1;
       return;
     }
-    if (this.#cells.size >= MAX_CELLS) {
+    if (this.#cells.length >= MAX_CELLS) {
       this.#counter.inc(labels(event));
       return;
     }
-    this.#cells.set(key, { labels: labels(event), pending: 1 });
+    if (level1 === undefined) this.#root.set(a, (level1 = new Map()));
+    if (level2 === undefined) level1.set(b, (level2 = new Map()));
+    const created: Cell<L> = { labels: labels(event), pending: 1 };
+    level2.set(c, created);
+    this.#cells.push(created);
   }
 
   /** Adds the pending counts to the counter. */
   flush(): void {
-    for (const cell of this.#cells.values()) {
+    for (const cell of this.#cells) {
       if (cell.pending === 0) continue;
       this.#counter.inc(cell.labels, cell.pending);
       cell.pending = 0;
@@ -60,6 +72,7 @@ export class CounterCells<L extends string> {
   /** Flushes, then forgets every key (label mappings may change: a value declared at run time). */
   reset(): void {
     this.flush();
-    this.#cells.clear();
+    this.#root.clear();
+    this.#cells.length = 0;
   }
 }

@@ -48,15 +48,25 @@ export function radiusCodeLabel(raw: unknown): string {
   return typeof raw === 'number' ? (RADIUS_CODE_NAMES[raw] ?? OTHER_LABEL) : OTHER_LABEL;
 }
 
-/** A cell key from raw event fields: the type is part of it, so `5` and `'5'` stay apart. */
-function part(v: unknown): string {
-  return typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : typeof v;
-}
-function key3(a: unknown, b: unknown, c: unknown): string {
-  return `${part(a)}\u0000${part(b)}\u0000${part(c)}`;
-}
-function key4(a: unknown, b: unknown, c: unknown, d: unknown): string {
-  return `${part(a)}\u0000${part(b)}\u0000${part(c)}\u0000${part(d)}`;
+/** The message counter's direction × type as one cell key part (four values, or the raw pair). */
+const DIRECTION_TYPE = new Map<unknown, Map<unknown, string>>([
+  [
+    'in',
+    new Map([
+      ['request', 'in request'],
+      ['answer', 'in answer'],
+    ]),
+  ],
+  [
+    'out',
+    new Map([
+      ['request', 'out request'],
+      ['answer', 'out answer'],
+    ]),
+  ],
+]);
+function directionType(direction: unknown, type: unknown): unknown {
+  return DIRECTION_TYPE.get(direction)?.get(type) ?? `${String(direction)} ${String(type)}`;
 }
 
 /**
@@ -100,7 +110,7 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
     authResult(message: unknown): void {
       const e = message as Loose<AuthResultEvent>;
       const result = oneOf(AUTH_RESULTS, e.result);
-      authentications.add(key3(e.method, e.result, e.transport), e, authLabels);
+      authentications.add(e.method, e.result, e.transport, e, authLabels);
       const duration = nonNegative(e.durationSeconds);
       if (duration !== undefined) m.authenticationDuration.observe({ result }, duration);
       const rounds = nonNegative(e.rounds);
@@ -118,14 +128,15 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
 
     message(message: unknown): void {
       const e = message as Loose<DiameterMessageEvent>;
-      messages.add(key4(e.peer, e.direction, e.command, e.type), e, messageLabels);
+      // direction and type together: 'in'/'out' × 'request'/'answer' (see DIRECTION_TYPE).
+      messages.add(e.peer, e.command, directionType(e.direction, e.type), e, messageLabels);
     },
 
     answer(message: unknown): void {
       const e = message as Loose<DiameterAnswerEvent>;
       // Publishers may name the request (DER) or the answer (DEA): count under the answer name,
       // time under the request name.
-      answers.add(key3(e.command, e.resultCode, undefined), e, answerLabels);
+      answers.add(e.command, e.resultCode, undefined, e, answerLabels);
       const command = labels.command.value(e.command);
       const duration = nonNegative(e.durationSeconds);
       if (duration !== undefined)
@@ -167,12 +178,12 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
 
     radiusRequest(message: unknown): void {
       const e = message as Loose<RadiusRequestEvent>;
-      radiusRequests.add(key3(e.client, e.code, undefined), e, radiusLabels);
+      radiusRequests.add(e.client, e.code, undefined, e, radiusLabels);
     },
 
     radiusResponse(message: unknown): void {
       const e = message as Loose<RadiusResponseEvent>;
-      radiusResponses.add(key3(e.client, e.code, undefined), e, radiusLabels);
+      radiusResponses.add(e.client, e.code, undefined, e, radiusLabels);
     },
 
     radiusDrop(message: unknown): void {

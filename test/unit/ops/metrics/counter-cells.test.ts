@@ -21,12 +21,12 @@ describe('CounterCells', () => {
   test('a registry read sees every event counted into a cell', async () => {
     const registry = new Registry();
     const cells = new CounterCells(counter(registry));
-    for (let i = 0; i < 5; i++) cells.add('a', 'a', (k) => ({ kind: k }));
-    cells.add('b', 'b', (k) => ({ kind: k }));
+    for (let i = 0; i < 5; i++) cells.add('a', undefined, undefined, 'a', (k) => ({ kind: k }));
+    cells.add('b', undefined, undefined, 'b', (k) => ({ kind: k }));
     assert.equal(await valueOf(registry, 'a'), 5);
     assert.equal(await valueOf(registry, 'b'), 1);
     // Counts after a read are added to what was read, never lost or doubled.
-    cells.add('a', 'a', (k) => ({ kind: k }));
+    cells.add('a', undefined, undefined, 'a', (k) => ({ kind: k }));
     assert.match(await registry.metrics(), /test_events_total\{kind="a"\} 6/);
     assert.equal(await valueOf(registry, 'a'), 6);
   });
@@ -39,16 +39,16 @@ describe('CounterCells', () => {
       calls += 1;
       return { kind: k };
     };
-    for (let i = 0; i < 10; i++) cells.add('a', 'a', map);
+    for (let i = 0; i < 10; i++) cells.add('a', undefined, undefined, 'a', map);
     assert.equal(calls, 1);
   });
 
   test('reset keeps the counts and maps labels afresh', async () => {
     const registry = new Registry();
     const cells = new CounterCells(counter(registry));
-    cells.add('x', 'x', () => ({ kind: 'other' }));
+    cells.add('x', undefined, undefined, 'x', () => ({ kind: 'other' }));
     cells.reset();
-    cells.add('x', 'x', () => ({ kind: 'x' }));
+    cells.add('x', undefined, undefined, 'x', () => ({ kind: 'x' }));
     assert.equal(await valueOf(registry, 'other'), 1);
     assert.equal(await valueOf(registry, 'x'), 1);
   });
@@ -56,7 +56,8 @@ describe('CounterCells', () => {
   test('beyond MAX_CELLS keys, events are counted straight into the counter', async () => {
     const registry = new Registry();
     const cells = new CounterCells(counter(registry));
-    for (let i = 0; i < MAX_CELLS + 3; i++) cells.add(`k${i}`, 'same', (k) => ({ kind: k }));
+    for (let i = 0; i < MAX_CELLS + 3; i++)
+      cells.add(`k${i}`, undefined, undefined, 'same', (k) => ({ kind: k }));
     assert.equal(await valueOf(registry, 'same'), MAX_CELLS + 3);
   });
 });
