@@ -21,6 +21,7 @@ import { monotonicClock, wallClock, type Clock } from '../util/clock.js';
 import { createRandomPool } from '../util/random-pool.js';
 import { AppFailureReason, methodName, publishAuthResult, secondsBetween } from './auth-result.js';
 import { AuthorizedSessions } from './authorized-sessions.js';
+import { Interned } from './interned.js';
 import type { Conversation } from './conversation.js';
 import { encodeDea, encodeSta, type DeaHeader } from './dea-encoder.js';
 import { eapIdentifier, eapResponseIdentity, readDer, type DerFields } from './der-fields.js';
@@ -100,6 +101,10 @@ export class EapApplication {
   readonly #timeoutSeconds: number;
   readonly #authSessionState: AuthSessionStateValue;
   readonly #local: { readonly originHost: string; readonly originRealm: string };
+  /** ID_S encoded once for every conversation. */
+  readonly #serverId: Buffer;
+  /** NAS Origin-Host/Realm strings shared by the conversations of the same NAS. */
+  readonly #nasNames = new Interned();
   /** Sessions after success (STR clean-up, ASR/RAR targets: see SessionControl). */
   readonly sessions: AuthorizedSessions;
 
@@ -108,6 +113,7 @@ export class EapApplication {
       throw new RangeError('multiRoundTimeoutSeconds must be a positive integer');
     this.#o = options;
     this.#local = { originHost: options.originHost, originRealm: options.originRealm };
+    this.#serverId = Buffer.from(options.serverId, 'utf8');
     this.#served = new Set(
       [options.originRealm, ...(options.servedRealms ?? [])].map((r) => r.toLowerCase()),
     );
@@ -260,7 +266,7 @@ export class EapApplication {
       ...(der.callingStationId === undefined ? {} : { callingStationId: der.callingStationId }),
     });
     const auth = new EapAuthenticator({
-      serverId: this.#o.serverId,
+      serverId: this.#serverId,
       lookup,
       random: this.#random,
       ...(der.framedMtu === undefined ? {} : { maxPacketSize: maxEapPacketSize(der.framedMtu) }),
@@ -271,8 +277,8 @@ export class EapApplication {
       auth,
       state: Buffer.from(this.#random(STATE_LENGTH).subarray(0, STATE_LENGTH)),
       startedAt: this.#clock.now(),
-      nasHost: der.originHost,
-      nasRealm: der.originRealm,
+      nasHost: this.#nasNames.get(der.originHost),
+      nasRealm: this.#nasNames.get(der.originRealm),
       viaPeer: ctx.peer.originHost,
       userName: der.userName,
       calledStationId: der.calledStationId,

@@ -52,8 +52,8 @@ const IDENTIFIER_OCTETS = 1;
 const IDENTIFIER_OFFSET = 1;
 
 export type EapAuthenticatorOptions = {
-  /** EAP-PSK ID_S (RFC 4764 §5.1). */
-  serverId: string;
+  /** EAP-PSK ID_S (RFC 4764 §5.1); a Buffer is used as is (shared by conversations, never altered). */
+  serverId: string | Buffer;
   lookup: PeerLookup;
   /** Largest EAP packet the lower layer can carry (e.g. from Framed-MTU); no larger request is built. */
   maxPacketSize?: number;
@@ -91,7 +91,7 @@ export class EapAuthenticator {
   #busy = false;
 
   constructor(opts: EapAuthenticatorOptions) {
-    this.#serverId = Buffer.from(opts.serverId, 'utf8');
+    this.#serverId = typeof opts.serverId === 'string' ? Buffer.from(opts.serverId, 'utf8') : opts.serverId;
     if (this.#serverId.length === 0) throw new RangeError('EAP-PSK ID_S must not be empty');
     if (this.#serverId.length > EAP_MAX_LENGTH - PSK_EAX_HEADER_LENGTH)
       throw new RangeError('EAP-PSK ID_S is too long for an EAP packet');
