@@ -1,11 +1,14 @@
 import {
   encodeAnswer,
+  encodeAvps,
   octets,
+  raw,
   u32,
   u64,
   utf8,
   type AnswerSkeleton,
   type AvpSpec,
+  type RawAvpSpec,
 } from '../diameter/codec/index.js';
 import { ApplicationId, AvpCode, RedirectHostUsage, ResultCode } from '../diameter/dict/constants.gen.js';
 import type { RedirectDecision } from './redirect-hook.js';
@@ -43,11 +46,11 @@ export interface DeaBody {
  */
 export function encodeDea(h: DeaHeader, resultCode: number, b: DeaBody = {}): Buffer {
   const avps: AvpSpec[] = [
-    u32(AvpCode.AuthApplicationId, ApplicationId.DiameterEAP),
-    u32(AvpCode.AuthRequestType, h.authRequestType),
-    u32(AvpCode.ResultCode, resultCode),
-    utf8(AvpCode.OriginHost, h.originHost),
-    utf8(AvpCode.OriginRealm, h.originRealm),
+    constantU32(AvpCode.AuthApplicationId, ApplicationId.DiameterEAP),
+    constantU32(AvpCode.AuthRequestType, h.authRequestType),
+    constantU32(AvpCode.ResultCode, resultCode),
+    constantUtf8(AvpCode.OriginHost, h.originHost),
+    constantUtf8(AvpCode.OriginRealm, h.originRealm),
   ];
   if (b.userName !== undefined) avps.push(utf8(AvpCode.UserName, b.userName));
   if (b.eapPayload !== undefined) avps.push(octets(AvpCode.EAPPayload, b.eapPayload));
@@ -55,15 +58,56 @@ export function encodeDea(h: DeaHeader, resultCode: number, b: DeaBody = {}): Bu
   if (b.masterSessionKey !== undefined) avps.push(octets(AvpCode.EAPMasterSessionKey, b.masterSessionKey));
   if (b.keyName !== undefined) avps.push(octets(AvpCode.EAPKeyName, b.keyName));
   if (b.multiRoundTimeOutSeconds !== undefined)
-    avps.push(u32(AvpCode.MultiRoundTimeOut, b.multiRoundTimeOutSeconds));
+    avps.push(constantU32(AvpCode.MultiRoundTimeOut, b.multiRoundTimeOutSeconds));
   if (b.accountingEapAuthMethod !== undefined)
-    avps.push(u64(AvpCode.AccountingEAPAuthMethod, BigInt(b.accountingEapAuthMethod)));
+    avps.push(constantU64(AvpCode.AccountingEAPAuthMethod, b.accountingEapAuthMethod));
   if (b.authorizationLifetimeSeconds !== undefined)
-    avps.push(u32(AvpCode.AuthorizationLifetime, b.authorizationLifetimeSeconds));
-  if (b.authSessionState !== undefined) avps.push(u32(AvpCode.AuthSessionState, b.authSessionState));
-  if (b.sessionTimeoutSeconds !== undefined) avps.push(u32(AvpCode.SessionTimeout, b.sessionTimeoutSeconds));
+    avps.push(constantU32(AvpCode.AuthorizationLifetime, b.authorizationLifetimeSeconds));
+  if (b.authSessionState !== undefined) avps.push(constantU32(AvpCode.AuthSessionState, b.authSessionState));
+  if (b.sessionTimeoutSeconds !== undefined)
+    avps.push(constantU32(AvpCode.SessionTimeout, b.sessionTimeoutSeconds));
   if (b.state !== undefined) avps.push(octets(AvpCode.State, b.state));
   return encodeAnswer(h.skeleton, avps);
+}
+
+/**
+ * AVPs whose value repeats answer after answer (Result-Code, Origin-Host, the timeouts...) are
+ * encoded once and copied as raw bytes. Bounded: a value never seen before, past the bound, is
+ * encoded as usual.
+ */
+const MAX_CONSTANT_AVPS = 256;
+let constantCount = 0;
+type Table<V> = Map<number, Map<V, RawAvpSpec>>;
+const u32Avps: Table<number> = new Map();
+const u64Avps: Table<number> = new Map();
+const utf8Avps: Table<string> = new Map();
+
+function constant<V>(
+  table: Table<V>,
+  code: number,
+  value: V,
+  encode: (code: number, value: V) => AvpSpec,
+): AvpSpec {
+  let byValue = table.get(code);
+  const known = byValue?.get(value);
+  if (known !== undefined) return known;
+  const spec = encode(code, value);
+  if (constantCount >= MAX_CONSTANT_AVPS) return spec;
+  if (byValue === undefined) table.set(code, (byValue = new Map()));
+  const encoded = raw(encodeAvps([spec]));
+  byValue.set(value, encoded);
+  constantCount += 1;
+  return encoded;
+}
+const encodeU64 = (code: number, value: number): AvpSpec => u64(code, BigInt(value));
+function constantU32(code: number, value: number): AvpSpec {
+  return constant(u32Avps, code, value, u32);
+}
+function constantU64(code: number, value: number): AvpSpec {
+  return constant(u64Avps, code, value, encodeU64);
+}
+function constantUtf8(code: number, value: string): AvpSpec {
+  return constant(utf8Avps, code, value, utf8);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   octets,
   u32,
   type AvpSpec,
+  type AvpView,
   type MessageView,
 } from '../diameter/codec/index.js';
 import {
@@ -314,7 +315,7 @@ export class EapApplication {
         },
         deaExtra(header),
       );
-    if (!der.states.some((s) => s.data.equals(conv.state)))
+    if (!stateEchoed(der.states, conv.state))
       return error(
         {
           resultCode: ResultCode.DIAMETER_INVALID_AVP_VALUE,
@@ -457,6 +458,12 @@ export class EapApplication {
       ...(detail === undefined ? {} : { detail }),
     });
   }
+}
+
+/** RFC 4072 §3.1: one of the State AVPs is the one the last DEA carried. */
+function stateEchoed(states: readonly AvpView[], state: Buffer): boolean {
+  for (const s of states) if (s.dataEquals(state)) return true;
+  return false;
 }
 
 /** What an error answer to a DER carries besides the §7.2 layout (RFC 4072 §3.2). */

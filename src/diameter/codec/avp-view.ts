@@ -62,7 +62,14 @@ export class AvpView {
     return this.data;
   }
   asUtf8(): string {
-    return this.data.toString('utf8');
+    // Decoded straight from the frame: no subarray object for a string read.
+    return this.frame.toString('utf8', this.offset + this.headerLength, this.offset + this.length);
+  }
+  /** Whether the data bytes equal `other` (not constant-time: for public values such as State). */
+  dataEquals(other: Buffer): boolean {
+    const start = this.offset + this.headerLength;
+    const end = this.offset + this.length;
+    return end - start === other.length && this.frame.compare(other, 0, other.length, start, end) === 0;
   }
   asUnsigned32(): number {
     return this.frame.readUInt32BE(this.offset + this.headerLength);

@@ -39,9 +39,9 @@ const NEW: DuplicateStatus = { kind: 'new' };
  * same answer to be transmitted [...], and they MUST NOT affect any state that was set when the
  * original request was processed."
  *
- * Entries live in one Map whose insertion order is also expiry order (constant TTL, monotonic
- * clock, and an entry is re-inserted at the end when it changes), so expiry and oldest-first
- * eviction both pop from the front: every operation is O(1) amortised, and no timer exists per
+ * Entries live in one Map whose insertion order is (nearly) expiry order (constant TTL, monotonic
+ * clock; the answer of a pending entry restarts its TTL in place, a few milliseconds after its
+ * insertion), so expiry and oldest-first eviction both pop from the front: every operation is O(1) amortised, and no timer exists per
  * entry. Memory is bounded by `maxEntries` and `maxBytes`; under pressure the oldest entries go
  * first even if younger than the TTL (`evictions` counts them, for a metric).
  *
@@ -119,8 +119,23 @@ export class DuplicateCache {
   complete(originHost: string, endToEndId: number, answer: Buffer): boolean {
     const now = this.#expire();
     const key = keyOf(originHost, endToEndId);
-    this.#remove(key);
-    if (answer.length > this.#maxBytes) return false;
+    if (answer.length > this.#maxBytes) {
+      this.#remove(key);
+      return false;
+    }
+    const pending = this.#entries.get(key);
+    if (pending !== undefined && pending.answer === undefined) {
+      // The usual case, begin() then complete(): the entry is updated where it is. The Map stays in
+      // begin() order, so an entry behind this one may expire up to one processing time late (never
+      // early); the bounds hold exactly.
+      this.#makeRoom(0, answer.length);
+      if (this.#entries.get(key) === pending) {
+        pending.answer = answer;
+        pending.expiresAt = now + this.#ttlMs;
+        this.#bytes += answer.length;
+        return true;
+      }
+    } else this.#remove(key);
     this.#makeRoom(1, answer.length);
     this.#insert(key, answer, now);
     this.#bytes += answer.length;

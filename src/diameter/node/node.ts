@@ -21,7 +21,7 @@ import type {
 import { EndToEndIds } from '../peer/ids.js';
 import { Dispatcher } from './dispatcher.js';
 import { DuplicateCache } from './duplicate-cache.js';
-import type { RequestHandler } from './handler.js';
+import type { PeerInfo, RequestContext, RequestHandler } from './handler.js';
 
 export interface ConfiguredPeer {
   readonly originHost: string;
@@ -65,6 +65,7 @@ export class DiameterNode {
   readonly #admission: AdmissionPolicy;
   readonly #e2e = new EndToEndIds();
   readonly #dispatcher: Dispatcher;
+  readonly #peerInfos = new WeakMap<PeerConnection, PeerInfo>();
   readonly #host: PeerHost;
   readonly #commandNames: (code: number, request: boolean) => string;
   #stopping = false;
@@ -325,22 +326,28 @@ export class DiameterNode {
   }
 
   #onRequest(peer: Peer, conn: PeerConnection, request: MessageView): void {
-    const caps = peer.capabilities;
-    const context = {
-      peer: {
-        originHost: peer.originHost,
-        originRealm: caps?.originRealm ?? '',
-        transport: conn.kind,
-        remoteAddress: conn.remoteAddress,
-      },
-      receivedAt: performance.now(),
-    };
+    const context: RequestContext = { peer: this.#peerInfo(peer, conn), receivedAt: performance.now() };
     this.#dispatcher.dispatch(request, context).then(
       (answer) => {
         if (answer !== undefined) conn.send(answer);
       },
       (e: unknown) => this.#options.logger.warn('dispatch failed', { error: (e as Error).message }),
     );
+  }
+
+  /** The request context's peer part: the same for every request on one connection. */
+  #peerInfo(peer: Peer, conn: PeerConnection): PeerInfo {
+    const known = this.#peerInfos.get(conn);
+    if (known !== undefined && known.originHost === peer.originHost) return known;
+    const info: PeerInfo = {
+      originHost: peer.originHost,
+      originRealm: peer.capabilities?.originRealm ?? '',
+      transport: conn.kind,
+      remoteAddress: conn.remoteAddress,
+    };
+    // Only once the capabilities are known (they name the realm).
+    if (peer.capabilities !== undefined) this.#peerInfos.set(conn, info);
+    return info;
   }
 }
 
