@@ -11,16 +11,15 @@ import { buildIdentity } from '../../src/eap/packet.js';
 import { packageRoot } from '../../src/ops/version.js';
 import type { BenchDevice } from './bench-devices.js';
 import { BENCH_REALM } from './bench-devices.js';
-import { cpuSecondsOfThisProcess, runClosedLoop, type GeneratorRun } from './closed-loop.js';
-import { percentiles, Samples } from './stats.js';
+import type { MessageView } from '../../src/diameter/codec/index.js';
+import { runClosedLoop, type GeneratorRun } from './closed-loop.js';
+import { runOpenLoop, type AuthTiming, type OpenLoopRun } from './open-loop.js';
 
 /** Each connection is its own NAS (RFC 6733 §2.1: one connection per peer identity). */
 export function originHostOf(connection: number): string {
   return `nas-${connection + 1}.${BENCH_REALM}`;
 }
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Open loop: how often the scheduler starts the authentications that are due. */
-const OPEN_LOOP_TICK_MS = 1;
 /** Open loop: a run that falls this far behind stops starting more (the server is overloaded). */
 const MAX_OUTSTANDING = 50_000;
 /** The NAS's own Request/Identity (RFC 4072 §2.1), identifier 0. */
@@ -28,6 +27,15 @@ const NAS_IDENTITY_REQUEST_ID = 0;
 const MS_PER_S = 1000;
 
 export type { GeneratorRun } from './closed-loop.js';
+export type { OpenLoopRun } from './open-loop.js';
+
+/** One DER/DEA round trip, its wait added to `timing` (request written → answer handled here). */
+async function timedRequest(client: DiameterClient, frame: Buffer, timing: AuthTiming): Promise<MessageView> {
+  const t = performance.now();
+  const answer = await client.request(frame, REQUEST_TIMEOUT_MS);
+  timing.waitMs += performance.now() - t;
+  return answer;
+}
 
 let sharedDictionary: Dictionary | undefined;
 function dictionary(): Dictionary {
@@ -101,12 +109,19 @@ export class DiameterLoadGenerator {
     return d;
   }
 
-  /** One whole EAP-PSK authentication; resolves true on success with matching MSKs. */
-  async authenticate(): Promise<boolean> {
+  /**
+   * One whole EAP-PSK authentication; resolves true on success with matching MSKs. With `timing`,
+   * the time spent waiting for the DEAs is added to it.
+   */
+  async authenticate(timing?: AuthTiming): Promise<boolean> {
     const { client, index } = this.#client();
     const device = this.#device();
     const sessions = this.#sessions[index]!;
-    const r = await runAuthentication((frame) => client.request(frame, REQUEST_TIMEOUT_MS), {
+    const send =
+      timing === undefined
+        ? (frame: Buffer): Promise<MessageView> => client.request(frame, REQUEST_TIMEOUT_MS)
+        : (frame: Buffer): Promise<MessageView> => timedRequest(client, frame, timing);
+    const r = await runAuthentication(send, {
       originHost: originHostOf(index),
       originRealm: BENCH_REALM,
       destinationRealm: BENCH_REALM,
@@ -157,69 +172,11 @@ export class DiameterLoadGenerator {
     return runClosedLoop(o, o.op === 'open' ? () => this.openConversation() : () => this.authenticate());
   }
 
-  async openLoop(o: { rate: number; durationMs: number }): Promise<GeneratorRun> {
-    const latencies = new Samples();
-    let started = 0;
-    let succeeded = 0;
-    let failed = 0;
-    let outstanding = 0;
-    let firstError: string | undefined;
-    const total = Math.floor((o.rate * o.durationMs) / MS_PER_S);
-    const interval = MS_PER_S / o.rate;
-    const cpu0 = cpuSecondsOfThisProcess();
-    const t0 = performance.now();
-    let resolveDone: () => void = () => undefined;
-    const done = new Promise<void>((r) => (resolveDone = r));
-    const finishOne = (): void => {
-      outstanding--;
-      if (started >= total && outstanding === 0) resolveDone();
-    };
-    const launch = (scheduledAt: number): void => {
-      started++;
-      outstanding++;
-      this.authenticate().then(
-        (ok) => {
-          if (ok) {
-            succeeded++;
-            latencies.push(performance.now() - scheduledAt);
-          } else failed++;
-          finishOne();
-        },
-        (e: unknown) => {
-          failed++;
-          firstError ??= (e as Error).message;
-          finishOne();
-        },
-      );
-    };
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor((now - t0) / interval) + 1);
-      while (started < due) {
-        if (outstanding >= MAX_OUTSTANDING) {
-          // Overloaded: count what cannot start as failed rather than queueing without bound.
-          failed += total - started;
-          started = total;
-          break;
-        }
-        launch(t0 + started * interval);
-      }
-      if (started >= total) {
-        clearInterval(timer);
-        if (outstanding === 0) resolveDone();
-      }
-    }, OPEN_LOOP_TICK_MS);
-    await done;
-    const wallSeconds = (performance.now() - t0) / MS_PER_S;
-    return {
-      started,
-      succeeded,
-      failed,
-      wallSeconds,
-      ratePerSecond: succeeded / wallSeconds,
-      latencyMs: percentiles(latencies.values()),
-      generatorCpuSeconds: cpuSecondsOfThisProcess() - cpu0,
-      ...(firstError === undefined ? {} : { firstError }),
-    };
+  /**
+   * Open loop: `rate` authentications started per second on schedule, latency from each one's
+   * scheduled start, with the generator's start lag, waits, GC pauses and loop use next to it.
+   */
+  openLoop(o: { rate: number; durationMs: number }): Promise<OpenLoopRun> {
+    return runOpenLoop({ ...o, maxOutstanding: MAX_OUTSTANDING }, (timing) => this.authenticate(timing));
   }
 }
