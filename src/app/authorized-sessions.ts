@@ -26,7 +26,8 @@ export interface AuthorizedSession {
 export class AuthorizedSessions {
   readonly #max: number;
   readonly #bySession = new Map<string, AuthorizedSession>();
-  readonly #byIdentity = new Map<string, Set<string>>();
+  /** Identity → its Session-Id, or a Set when it has several (one is the rule: no Set per session). */
+  readonly #byIdentity = new Map<string, string | Set<string>>();
 
   constructor(maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries <= 0)
@@ -45,12 +46,11 @@ export class AuthorizedSessions {
       if (oldest.done !== true) this.remove(oldest.value);
     }
     this.#bySession.set(session.sessionId, session);
-    let ids = this.#byIdentity.get(session.identity);
-    if (ids === undefined) {
-      ids = new Set();
-      this.#byIdentity.set(session.identity, ids);
-    }
-    ids.add(session.sessionId);
+    const ids = this.#byIdentity.get(session.identity);
+    if (ids === undefined) this.#byIdentity.set(session.identity, session.sessionId);
+    else if (typeof ids === 'string')
+      this.#byIdentity.set(session.identity, new Set([ids, session.sessionId]));
+    else ids.add(session.sessionId);
   }
 
   get(sessionId: string): AuthorizedSession | undefined {
@@ -62,7 +62,7 @@ export class AuthorizedSessions {
     const ids = this.#byIdentity.get(identity);
     if (ids === undefined) return [];
     const out: AuthorizedSession[] = [];
-    for (const id of ids) {
+    for (const id of typeof ids === 'string' ? [ids] : ids) {
       const s = this.#bySession.get(id);
       if (s !== undefined) out.push(s);
     }
@@ -75,8 +75,13 @@ export class AuthorizedSessions {
     if (s === undefined) return false;
     this.#bySession.delete(sessionId);
     const ids = this.#byIdentity.get(s.identity);
-    ids?.delete(sessionId);
-    if (ids !== undefined && ids.size === 0) this.#byIdentity.delete(s.identity);
+    if (typeof ids === 'string') {
+      if (ids === sessionId) this.#byIdentity.delete(s.identity);
+    } else if (ids !== undefined) {
+      ids.delete(sessionId);
+      if (ids.size === 1) this.#byIdentity.set(s.identity, ids.values().next().value!);
+      else if (ids.size === 0) this.#byIdentity.delete(s.identity);
+    }
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { monotonicClock, type Clock } from '../../util/clock.js';
+import { AnswerChunks, NO_CHUNK } from './answer-chunks.js';
 
 /** RFC 6733 §5.5.4 / notes: keep answers at least 4 minutes (the End-to-End uniqueness window). */
 export const DEFAULT_DUPLICATE_TTL_MS = 240_000;
@@ -22,16 +23,14 @@ export type DuplicateStatus =
   | { readonly kind: 'new' }
   /** The first copy is still being processed: the caller drops this one or waits. */
   | { readonly kind: 'pending' }
-  /** Already answered: resend this answer (with the new request's Hop-by-Hop id). */
+  /** Already answered: resend a copy of this answer (with the new request's Hop-by-Hop id). */
   | { readonly kind: 'answered'; readonly answer: Buffer };
-
-interface Entry {
-  answer: Buffer | undefined;
-  expiresAt: number;
-}
 
 const PENDING: DuplicateStatus = { kind: 'pending' };
 const NEW: DuplicateStatus = { kind: 'new' };
+/** `#hostOf` of a slot that holds no entry (evicted, abandoned or replaced). */
+const DEAD = -1;
+const NOT_FOUND = -1;
 
 /**
  * Duplicate request detection (RFC 6733 §5.5.4, §3): "The combination of the Origin-Host and
@@ -39,24 +38,49 @@ const NEW: DuplicateStatus = { kind: 'new' };
  * same answer to be transmitted [...], and they MUST NOT affect any state that was set when the
  * original request was processed."
  *
- * Entries live in one Map whose insertion order is (nearly) expiry order (constant TTL, monotonic
- * clock; the answer of a pending entry restarts its TTL in place, a few milliseconds after its
- * insertion), so expiry and oldest-first eviction both pop from the front: every operation is O(1) amortised, and no timer exists per
- * entry. Memory is bounded by `maxEntries` and `maxBytes`; under pressure the oldest entries go
- * first even if younger than the TTL (`evictions` counts them, for a metric).
+ * Built to keep no JavaScript object per entry, because every entry outlives several young-
+ * generation collections (the cache holds the last few minutes of answers: at thousands of
+ * requests per second, 200k entries): each surviving object is copied by the garbage collector,
+ * which made the cache the largest share of eapd's GC time and of its latency tail.
+ * - Entries are slots of a ring of typed arrays, in `begin()` order (oldest at the tail).
+ * - One Map per Origin-Host, End-to-End id (as an int32, a small integer) → slot: the Map stores
+ *   both inline, no object per entry.
+ * - Answers are copied into shared chunks (AnswerChunks), not kept as one Buffer each.
  *
- * Stored answers are not copied: pass a Buffer that owns its memory (a subarray of a big pooled
- * buffer would pin the whole pool while it is cached).
+ * Expiry and oldest-first eviction both pop from the tail: every operation is O(1) amortised, and
+ * no timer exists per entry. An answer restarts its entry's TTL in place (a few milliseconds after
+ * `begin()`), so an entry behind it may expire up to one processing time late, never early.
+ * Memory is bounded by `maxEntries` (slots, abandoned ones included until they reach the tail) and
+ * `maxBytes` (answer bytes); under pressure the oldest entries go first even if younger than the
+ * TTL (`evictions` counts them, for a metric).
  */
 export class DuplicateCache {
   readonly #ttlMs: number;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   readonly #clock: Clock;
-  readonly #entries = new Map<string, Entry>();
+
+  // The slot ring: [#tail, #tail + #used) modulo #maxEntries.
+  readonly #endToEnd: Int32Array;
+  readonly #hostOf: Int32Array;
+  readonly #expiresAt: Float64Array;
+  readonly #chunkOf: Int32Array;
+  readonly #answerAt: Int32Array;
+  readonly #answerLength: Int32Array;
+  #tail = 0;
+  #used = 0;
+  #live = 0;
+
+  // Origin-Host → id → (End-to-End → slot).
+  readonly #hostIds = new Map<string, number>();
+  readonly #hostTables: (Map<number, number> | undefined)[] = [];
+  readonly #hostNames: string[] = [];
+  readonly #freeHostIds: number[] = [];
+
+  readonly #answers = new AnswerChunks();
   #bytes = 0;
   #evictions = 0;
-  /** A lower bound of the first entry's expiry: before it, `#expire` has nothing to do. */
+  /** A lower bound of the tail entry's expiry: before it, `#expire` has nothing to do. */
   #earliestExpiry = Number.POSITIVE_INFINITY;
 
   constructor(options: DuplicateCacheOptions = {}) {
@@ -72,11 +96,18 @@ export class DuplicateCache {
       if (!Number.isInteger(v) || v < 1)
         throw new RangeError(`DuplicateCache: ${name} must be a positive integer`);
     }
+    const n = this.#maxEntries;
+    this.#endToEnd = new Int32Array(n);
+    this.#hostOf = new Int32Array(n).fill(DEAD);
+    this.#expiresAt = new Float64Array(n);
+    this.#chunkOf = new Int32Array(n).fill(NO_CHUNK);
+    this.#answerAt = new Int32Array(n);
+    this.#answerLength = new Int32Array(n);
   }
 
   /** Entries held (pending and answered). */
   get size(): number {
-    return this.#entries.size;
+    return this.#live;
   }
 
   /** Summed byte length of the stored answers. */
@@ -95,103 +126,143 @@ export class DuplicateCache {
    */
   begin(originHost: string, endToEndId: number): DuplicateStatus {
     const now = this.#expire();
-    const key = keyOf(originHost, endToEndId);
-    const found = this.#entries.get(key);
-    if (found !== undefined)
-      return found.answer === undefined ? PENDING : { kind: 'answered', answer: found.answer };
-    this.#makeRoom(1, 0);
-    this.#insert(key, undefined, now);
+    const slot = this.#find(originHost, endToEndId);
+    if (slot !== NOT_FOUND) return this.#status(slot);
+    this.#insert(originHost, endToEndId, now);
     return NEW;
   }
 
   /** Looks the request up without marking anything. */
   peek(originHost: string, endToEndId: number): DuplicateStatus {
     this.#expire();
-    const found = this.#entries.get(keyOf(originHost, endToEndId));
-    if (found === undefined) return NEW;
-    return found.answer === undefined ? PENDING : { kind: 'answered', answer: found.answer };
+    const slot = this.#find(originHost, endToEndId);
+    return slot === NOT_FOUND ? NEW : this.#status(slot);
   }
 
   /**
-   * Stores the answer sent for the request; the entry's TTL restarts now. Returns false (and
-   * forgets the request) when the answer alone is larger than `maxBytes`.
+   * Stores (a copy of) the answer sent for the request; the entry's TTL restarts now. Returns
+   * false (and forgets the request) when the answer alone is larger than `maxBytes`.
    */
   complete(originHost: string, endToEndId: number, answer: Buffer): boolean {
     const now = this.#expire();
-    const key = keyOf(originHost, endToEndId);
+    let slot = this.#find(originHost, endToEndId);
     if (answer.length > this.#maxBytes) {
-      this.#remove(key);
+      if (slot !== NOT_FOUND) this.#kill(slot);
       return false;
     }
-    const pending = this.#entries.get(key);
-    if (pending !== undefined && pending.answer === undefined) {
-      // The usual case, begin() then complete(): the entry is updated where it is. The Map stays in
-      // begin() order, so an entry behind this one may expire up to one processing time late (never
-      // early); the bounds hold exactly.
-      this.#makeRoom(0, answer.length);
-      if (this.#entries.get(key) === pending) {
-        pending.answer = answer;
-        pending.expiresAt = now + this.#ttlMs;
-        this.#bytes += answer.length;
-        return true;
-      }
-    } else this.#remove(key);
-    this.#makeRoom(1, answer.length);
-    this.#insert(key, answer, now);
+    // An answer already stored is replaced by a new entry (the usual case is a pending one).
+    if (slot !== NOT_FOUND && this.#chunkOf[slot] !== NO_CHUNK) {
+      this.#kill(slot);
+      slot = NOT_FOUND;
+    }
+    while (this.#bytes + answer.length > this.#maxBytes) this.#evictTail();
+    // Making room may have evicted the pending entry itself: then it starts afresh.
+    if (slot === NOT_FOUND || this.#hostOf[slot] === DEAD) slot = this.#insert(originHost, endToEndId, now);
+    this.#chunkOf[slot] = this.#answers.store(answer);
+    this.#answerAt[slot] = this.#answers.lastOffset;
+    this.#answerLength[slot] = answer.length;
+    this.#expiresAt[slot] = now + this.#ttlMs;
     this.#bytes += answer.length;
     return true;
   }
 
   /** Forgets a pending request whose processing ended without an answer worth repeating. */
   abandon(originHost: string, endToEndId: number): void {
-    const key = keyOf(originHost, endToEndId);
-    if (this.#entries.get(key)?.answer === undefined) this.#remove(key);
+    const slot = this.#find(originHost, endToEndId);
+    if (slot !== NOT_FOUND && this.#chunkOf[slot] === NO_CHUNK) this.#kill(slot);
   }
 
-  #insert(key: string, answer: Buffer | undefined, now: number): void {
+  #status(slot: number): DuplicateStatus {
+    const chunk = this.#chunkOf[slot]!;
+    if (chunk === NO_CHUNK) return PENDING;
+    return {
+      kind: 'answered',
+      answer: this.#answers.view(chunk, this.#answerAt[slot]!, this.#answerLength[slot]!),
+    };
+  }
+
+  #find(originHost: string, endToEndId: number): number {
+    const host = this.#hostIds.get(originHost);
+    if (host === undefined) return NOT_FOUND;
+    return this.#hostTables[host]!.get(endToEndId | 0) ?? NOT_FOUND;
+  }
+
+  /** A new pending entry at the head of the ring (evicting the tail when the ring is full). */
+  #insert(originHost: string, endToEndId: number, now: number): number {
+    if (this.#used === this.#maxEntries) this.#evictTail();
+    const slot = (this.#tail + this.#used) % this.#maxEntries;
+    this.#used += 1;
+    let host = this.#hostIds.get(originHost);
+    if (host === undefined) {
+      host = this.#freeHostIds.pop() ?? this.#hostTables.length;
+      this.#hostIds.set(originHost, host);
+      this.#hostTables[host] = new Map();
+      this.#hostNames[host] = originHost;
+    }
+    this.#hostTables[host]!.set(endToEndId | 0, slot);
+    this.#hostOf[slot] = host;
+    this.#endToEnd[slot] = endToEndId | 0;
+    this.#chunkOf[slot] = NO_CHUNK;
     const expiresAt = now + this.#ttlMs;
-    this.#entries.set(key, { answer, expiresAt });
+    this.#expiresAt[slot] = expiresAt;
     if (expiresAt < this.#earliestExpiry) this.#earliestExpiry = expiresAt;
+    this.#live += 1;
+    return slot;
   }
 
-  /** Drops expired entries from the front; returns the current time. */
+  /** Removes a live entry (its slot stays in the ring, dead, until it reaches the tail). */
+  #kill(slot: number): void {
+    const host = this.#hostOf[slot]!;
+    if (host === DEAD) return;
+    const table = this.#hostTables[host]!;
+    table.delete(this.#endToEnd[slot]!);
+    if (table.size === 0) {
+      this.#hostIds.delete(this.#hostNames[host]!);
+      this.#hostTables[host] = undefined;
+      this.#freeHostIds.push(host);
+    }
+    const chunk = this.#chunkOf[slot]!;
+    if (chunk !== NO_CHUNK) {
+      this.#bytes -= this.#answerLength[slot]!;
+      this.#answers.release(chunk);
+      this.#chunkOf[slot] = NO_CHUNK;
+    }
+    this.#hostOf[slot] = DEAD;
+    this.#live -= 1;
+  }
+
+  /** Pops the tail slot; a live entry popped this way is an eviction. */
+  #evictTail(): void {
+    const slot = this.#tail;
+    if (this.#hostOf[slot] !== DEAD) {
+      this.#kill(slot);
+      this.#evictions += 1;
+    }
+    this.#pop();
+  }
+
+  #pop(): void {
+    this.#tail = (this.#tail + 1) % this.#maxEntries;
+    this.#used -= 1;
+  }
+
+  /** Drops expired entries (and dead slots) from the tail; returns the current time. */
   #expire(): number {
     const now = this.#clock.now();
     if (now < this.#earliestExpiry) return now;
     this.#earliestExpiry = Number.POSITIVE_INFINITY;
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) {
-        this.#earliestExpiry = entry.expiresAt;
-        break;
+    while (this.#used > 0) {
+      const slot = this.#tail;
+      if (this.#hostOf[slot] !== DEAD) {
+        const expiresAt = this.#expiresAt[slot]!;
+        if (expiresAt > now) {
+          this.#earliestExpiry = expiresAt;
+          break;
+        }
+        this.#kill(slot);
       }
-      this.#remove(key);
+      this.#pop();
     }
     return now;
   }
-
-  #fits(entries: number, bytes: number): boolean {
-    return this.#entries.size + entries <= this.#maxEntries && this.#bytes + bytes <= this.#maxBytes;
-  }
-
-  /** Evicts oldest-first until `entries` more entries and `bytes` more bytes fit. */
-  #makeRoom(entries: number, bytes: number): void {
-    if (this.#fits(entries, bytes)) return;
-    for (const key of this.#entries.keys()) {
-      if (this.#fits(entries, bytes)) return;
-      this.#remove(key);
-      this.#evictions += 1;
-    }
-  }
-
-  #remove(key: string): void {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return;
-    this.#entries.delete(key);
-    if (entry.answer !== undefined) this.#bytes -= entry.answer.length;
-  }
-}
-
-/** The End-to-End id first: it varies most, and cannot contain the separator. */
-function keyOf(originHost: string, endToEndId: number): string {
-  return `${endToEndId >>> 0} ${originHost}`;
 }

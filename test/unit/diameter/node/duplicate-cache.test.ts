@@ -29,7 +29,8 @@ describe('duplicate cache (RFC 6733 §5.5.4)', () => {
     assert.equal(c.complete(HOST, 1, a), true);
     const r = c.begin(HOST, 1);
     assert.equal(r.kind, 'answered');
-    assert.equal(r.kind === 'answered' && r.answer, a);
+    // A copy of the same bytes (the cache keeps answers in shared chunks, not the caller's Buffer).
+    assert.deepEqual(r.kind === 'answered' && r.answer, a);
   });
 
   test('the key is the pair (Origin-Host, End-to-End id)', () => {
@@ -113,6 +114,33 @@ describe('duplicate cache (RFC 6733 §5.5.4)', () => {
     assert.equal(c.bytes, 0);
   });
 
+  test('keeps many answers from several hosts byte-exact through chunk turnover', () => {
+    const { c } = cache({ maxEntries: 5_000, maxBytes: 300_000 });
+    const hosts = ['a.example', 'b.example', 'c.example'];
+    for (let i = 0; i < 20_000; i++) {
+      const host = hosts[i % hosts.length]!;
+      c.begin(host, i);
+      c.complete(host, i, Buffer.alloc(40 + (i % 200), i % 251));
+    }
+    assert.ok(c.size <= 5_000 && c.bytes <= 300_000);
+    for (let i = 19_000; i < 20_000; i++) {
+      const r = c.peek(hosts[i % hosts.length]!, i);
+      assert.equal(r.kind, 'answered', `entry ${i}`);
+      if (r.kind === 'answered') {
+        assert.equal(r.answer.length, 40 + (i % 200));
+        assert.ok(r.answer.every((b) => b === i % 251));
+      }
+    }
+    assert.equal(c.peek(hosts[0]!, 0).kind, 'new');
+  });
+
+  test('End-to-End ids above 2^31 are distinct keys', () => {
+    const { c } = cache();
+    c.begin(HOST, 0xffffffff);
+    assert.equal(c.begin(HOST, 0x7fffffff).kind, 'new');
+    assert.equal(c.begin(HOST, 0xffffffff).kind, 'pending');
+  });
+
   test('refuses bounds that are not positive integers', () => {
     assert.throws(() => new DuplicateCache({ maxEntries: 0 }), RangeError);
     assert.throws(() => new DuplicateCache({ maxBytes: 1.5 }), RangeError);
@@ -135,7 +163,7 @@ describe('duplicate cache (RFC 6733 §5.5.4)', () => {
         const { c, clock } = cache({ maxEntries: 8, maxBytes: 200, ttlMs: 120 });
         for (const o of ops) {
           if (o.k === 'begin') c.begin(HOST, o.id);
-          else if (o.k === 'complete') c.complete(HOST, o.id, answer(o.size));
+          else if (o.k === 'complete') c.complete(HOST, o.id, answer(o.size, o.id));
           else if (o.k === 'abandon') c.abandon(HOST, o.id);
           else clock.advance(o.ms);
           if (c.size > 8 || c.bytes > 200 || c.bytes < 0) return false;
@@ -143,7 +171,10 @@ describe('duplicate cache (RFC 6733 §5.5.4)', () => {
         let sum = 0;
         for (let id = 0; id <= 30; id++) {
           const r = c.peek(HOST, id);
-          if (r.kind === 'answered') sum += r.answer.length;
+          if (r.kind !== 'answered') continue;
+          sum += r.answer.length;
+          // The bytes are the ones stored for this id (chunks are reused as entries go).
+          if (!r.answer.every((b) => b === id)) return false;
         }
         return sum === c.bytes;
       }),

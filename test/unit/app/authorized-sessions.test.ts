@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AuthorizedSessions, type AuthorizedSession } from '../../../src/app/authorized-sessions.js';
+
+function session(sessionId: string, identity: string): AuthorizedSession {
+  return { sessionId, identity, nasHost: 'nas', nasRealm: 'realm', viaPeer: 'nas', since: 0 };
+}
+
+describe('AuthorizedSessions', () => {
+  test('finds every session of an identity, oldest first, as sessions come and go', () => {
+    const t = new AuthorizedSessions(10);
+    t.add(session('s1', 'dev@x'));
+    assert.deepEqual(
+      t.byIdentity('dev@x').map((s) => s.sessionId),
+      ['s1'],
+    );
+    t.add(session('s2', 'dev@x'));
+    t.add(session('s3', 'dev@x'));
+    t.add(session('o1', 'other@x'));
+    assert.deepEqual(
+      t.byIdentity('dev@x').map((s) => s.sessionId),
+      ['s1', 's2', 's3'],
+    );
+    assert.equal(t.remove('s2'), true);
+    assert.deepEqual(
+      t.byIdentity('dev@x').map((s) => s.sessionId),
+      ['s1', 's3'],
+    );
+    t.remove('s1');
+    assert.deepEqual(
+      t.byIdentity('dev@x').map((s) => s.sessionId),
+      ['s3'],
+    );
+    t.remove('s3');
+    assert.deepEqual(t.byIdentity('dev@x'), []);
+    assert.deepEqual(
+      t.resolve('other@x').map((s) => s.sessionId),
+      ['o1'],
+    );
+    assert.equal(t.remove('s3'), false);
+  });
+
+  test('re-authentication under the same Session-Id replaces the entry and its identity', () => {
+    const t = new AuthorizedSessions(10);
+    t.add(session('s1', 'dev@x'));
+    t.add(session('s1', 'new@x'));
+    assert.equal(t.size, 1);
+    assert.deepEqual(t.byIdentity('dev@x'), []);
+    assert.deepEqual(
+      t.byIdentity('new@x').map((s) => s.sessionId),
+      ['s1'],
+    );
+  });
+
+  test('forgets the oldest session at its bound', () => {
+    const t = new AuthorizedSessions(2);
+    t.add(session('s1', 'a@x'));
+    t.add(session('s2', 'a@x'));
+    t.add(session('s3', 'b@x'));
+    assert.equal(t.size, 2);
+    assert.equal(t.get('s1'), undefined);
+    assert.deepEqual(
+      t.byIdentity('a@x').map((s) => s.sessionId),
+      ['s2'],
+    );
+  });
+});
