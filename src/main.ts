@@ -225,7 +225,11 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
   }
   if (config.radius.enabled && !agentMode && radiusClients.length > 0) {
     radius = new RadiusServer({
-      listen: { address: config.radius.host, port: config.radius.port },
+      listen: {
+        address: config.radius.host,
+        port: config.radius.port,
+        recvBufferSize: config.radius.recvBufferSize,
+      },
       clients: radiusClients,
       backend: createRadiusBackend({ serverId, lookupFor }),
       challengeTimeoutSeconds: config.eap.multiRoundTimeoutSeconds,
@@ -237,6 +241,7 @@ export async function startEapd(config: Config, logger: Logger): Promise<Running
     logger.info('radius listening', {
       host: bound.address,
       port: bound.port,
+      recvBufferSize: bound.recvBufferSize,
       clients: [...new Set(radiusClients.map((c) => c.name))],
     });
   } else if (config.radius.enabled && !agentMode) {

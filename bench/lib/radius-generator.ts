@@ -31,12 +31,18 @@ const NAS_IDENTITY_REQUEST_ID = 0;
 const MAX_ROUNDS = 6;
 /** RFC 5247 §3.2 / RFC 3580: MS-MPPE-Recv-Key = MSK[0..31], MS-MPPE-Send-Key = MSK[32..63]. */
 const MPPE_KEY_LENGTH = 32;
-const NAS_IDENTIFIER = 'bench-nas';
+const NAS_IDENTIFIER_ATTRIBUTE = textAttribute(RadiusAttr.NasIdentifier, 'bench-nas');
 /**
  * The generator's receive buffer per socket: a burst of responses must not overflow it (the
  * kernel default of 208 KiB holds only about 200 small datagrams). Within net.core.rmem_max.
  */
 export const GENERATOR_RECV_BUFFER_BYTES = 1024 * 1024;
+/**
+ * One timer per generator checks every outstanding request this often for its retransmission
+ * deadline (instead of one setTimeout per request: a Timeout object and a timer-list insert
+ * and removal per round trip). A retransmission is therefore late by at most this much.
+ */
+const RETRANSMIT_TICK_MS = 50;
 
 export interface RadiusGeneratorOptions {
   readonly host: string;
@@ -63,13 +69,17 @@ export interface RadiusGeneratorRun extends GeneratorRun {
 interface Pending {
   readonly frame: Buffer;
   readonly requestAuthenticator: Buffer;
-  readonly resolve: (p: RadiusPacket) => void;
+  readonly resolve: (e: Exchange) => void;
   readonly reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  /** performance.now() after which the request is sent again (or given up). */
+  deadline: number;
   tries: number;
 }
 
-/** One UDP source port and its 256 Identifiers. */
+/**
+ * One UDP source port and its 256 Identifiers. The socket is connected to the server: sends
+ * need no address (no per-datagram lookup), and the kernel passes only the server's datagrams.
+ */
 class Channel {
   readonly socket: Socket;
   readonly pending: (Pending | undefined)[] = new Array<Pending | undefined>(IDENTIFIER_SPACE);
@@ -77,6 +87,12 @@ class Channel {
 
   constructor(socket: Socket) {
     this.socket = socket;
+  }
+
+  /** Ends the request under `identifier` and frees the Identifier. */
+  release(identifier: number): void {
+    this.pending[identifier] = undefined;
+    this.free.push(identifier);
   }
 }
 
@@ -117,11 +133,18 @@ export class RadiusLoadGenerator {
   #retransmissions = 0;
   #timeouts = 0;
   #invalidResponses = 0;
+  readonly #ticker: NodeJS.Timeout;
 
   private constructor(o: RadiusGeneratorOptions, channels: Channel[]) {
     this.#o = o;
     this.#channels = channels;
-    for (const c of channels) c.socket.on('message', (d: Buffer) => this.#onMessage(c, d));
+    for (const c of channels) {
+      c.socket.on('message', (d: Buffer) => this.#onMessage(c, d));
+      // A connected socket reports ICMP port-unreachable (server gone) as ECONNREFUSED: the
+      // request is then lost like any other, and retransmission and timeout account for it.
+      c.socket.on('error', () => undefined);
+    }
+    this.#ticker = setInterval(() => this.#retransmitDue(), RETRANSMIT_TICK_MS);
   }
 
   /** Binds the sockets (ephemeral loopback ports). */
@@ -131,10 +154,12 @@ export class RadiusLoadGenerator {
       const socket = createSocket({ type: 'udp4', recvBufferSize: GENERATOR_RECV_BUFFER_BYTES });
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
-        socket.bind(0, '127.0.0.1', () => {
-          socket.off('error', reject);
-          resolve();
-        });
+        socket.bind(0, '127.0.0.1', () =>
+          socket.connect(o.port, o.host, () => {
+            socket.off('error', reject);
+            resolve();
+          }),
+        );
       });
       channels.push(new Channel(socket));
     }
@@ -152,12 +177,9 @@ export class RadiusLoadGenerator {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#ticker);
     for (const c of this.#channels)
-      for (const p of c.pending) {
-        if (p === undefined) continue;
-        clearTimeout(p.timer);
-        p.reject(new Error('generator closed'));
-      }
+      for (const p of c.pending) if (p !== undefined) p.reject(new Error('generator closed'));
     await Promise.all(this.#channels.map((c) => new Promise<void>((r) => c.socket.close(() => r()))));
   }
 
@@ -174,10 +196,28 @@ export class RadiusLoadGenerator {
       this.#invalidResponses++;
       return;
     }
-    clearTimeout(p.timer);
-    channel.pending[id] = undefined;
-    channel.free.push(id);
-    p.resolve(parsed.packet);
+    channel.release(id);
+    p.resolve({ response: parsed.packet, requestAuthenticator: p.requestAuthenticator });
+  }
+
+  /** RFC 5080 §2.2.1 style: the same datagram again after retransmitMs, `retries` times, then failure. */
+  #retransmitDue(): void {
+    const now = performance.now();
+    for (const c of this.#channels)
+      for (let id = 0; id < IDENTIFIER_SPACE; id++) {
+        const p = c.pending[id];
+        if (p === undefined || p.deadline > now) continue;
+        if (p.tries > this.#o.retries) {
+          c.release(id);
+          this.#timeouts++;
+          p.reject(new Error(`no answer after ${p.tries} transmissions`));
+          continue;
+        }
+        p.tries++;
+        this.#retransmissions++;
+        p.deadline = now + this.#o.retransmitMs;
+        c.socket.send(p.frame);
+      }
   }
 
   #channel(): Channel {
@@ -200,30 +240,15 @@ export class RadiusLoadGenerator {
     );
     this.#requests++;
     return new Promise<Exchange>((resolve, reject) => {
-      const send = (): void => channel.socket.send(frame, this.#o.port, this.#o.host);
-      const onTimeout = (): void => {
-        if (pending.tries > this.#o.retries) {
-          channel.pending[identifier] = undefined;
-          channel.free.push(identifier);
-          this.#timeouts++;
-          reject(new Error(`no answer after ${pending.tries} transmissions`));
-          return;
-        }
-        pending.tries++;
-        this.#retransmissions++;
-        pending.timer = setTimeout(onTimeout, this.#o.retransmitMs);
-        send();
-      };
-      const pending: Pending = {
+      channel.pending[identifier] = {
         frame,
         requestAuthenticator,
-        resolve: (response) => resolve({ response, requestAuthenticator }),
+        resolve,
         reject,
-        timer: setTimeout(onTimeout, this.#o.retransmitMs),
+        deadline: performance.now() + this.#o.retransmitMs,
         tries: 1,
       };
-      channel.pending[identifier] = pending;
-      send();
+      channel.socket.send(frame);
     });
   }
 
@@ -233,14 +258,11 @@ export class RadiusLoadGenerator {
     return d;
   }
 
-  #attributes(device: BenchDevice, eap: Buffer, state: Buffer | undefined): RadiusAttribute[] {
-    return [
-      textAttribute(RadiusAttr.UserName, device.identity),
-      textAttribute(RadiusAttr.NasIdentifier, NAS_IDENTIFIER),
-      ...eapMessageAttributes(eap),
-      // RFC 2865 §5.24: the State of the Access-Challenge goes back unmodified.
-      ...(state === undefined ? [] : [{ type: RadiusAttr.State, value: state }]),
-    ];
+  #attributes(userName: RadiusAttribute, eap: Buffer, state: Buffer | undefined): RadiusAttribute[] {
+    const attributes = [userName, NAS_IDENTIFIER_ATTRIBUTE, ...eapMessageAttributes(eap)];
+    // RFC 2865 §5.24: the State of the Access-Challenge goes back unmodified.
+    if (state !== undefined) attributes.push({ type: RadiusAttr.State, value: state });
+    return attributes;
   }
 
   /**
@@ -250,12 +272,13 @@ export class RadiusLoadGenerator {
   async authenticate(): Promise<boolean> {
     const device = this.#device();
     const peer = new EapPskPeer({ peerId: device.identity, keys: device.keys });
+    const userName = textAttribute(RadiusAttr.UserName, device.identity);
     let step = peer.receive(this.#identityRequest);
     let state: Buffer | undefined;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (step.kind !== 'response') throw new Error(`peer: ${step.kind}`);
       const { response, requestAuthenticator } = await this.#exchange(
-        this.#attributes(device, step.packet, state),
+        this.#attributes(userName, step.packet, state),
       );
       const eap = reassembleEapMessage(response);
       if (response.code === RadiusCode.AccessReject) throw new Error('Access-Reject');
@@ -288,7 +311,8 @@ export class RadiusLoadGenerator {
     const peer = new EapPskPeer({ peerId: device.identity, keys: device.keys });
     const first = peer.receive(this.#identityRequest);
     if (first.kind !== 'response') return false;
-    const { response } = await this.#exchange(this.#attributes(device, first.packet, undefined));
+    const userName = textAttribute(RadiusAttr.UserName, device.identity);
+    const { response } = await this.#exchange(this.#attributes(userName, first.packet, undefined));
     const eap = reassembleEapMessage(response);
     if (response.code !== RadiusCode.AccessChallenge || eap === undefined) return false;
     return peer.receive(eap).kind === 'response';

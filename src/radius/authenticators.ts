@@ -1,16 +1,15 @@
 // Packet integrity: the Response Authenticator (RFC 2865 §3) and the Message-Authenticator
 // attribute (RFC 3579 §3.2, HMAC-MD5 keyed with the shared secret).
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import {
   ATTRIBUTE_HEADER_LENGTH,
+  AUTHENTICATOR_LENGTH,
   AUTHENTICATOR_OFFSET,
-  HEADER_LENGTH,
   MESSAGE_AUTHENTICATOR_LENGTH,
   RadiusAttr,
 } from './constants.js';
+import { hashScratch, hmacMd5KeyFor, MD5_BLOCK_LENGTH, md5 } from './md5.js';
 import type { RadiusPacket } from './packet.js';
-
-const ZERO_MAC = Buffer.alloc(MESSAGE_AUTHENTICATOR_LENGTH);
 
 /** Result of checking a request's Message-Authenticator. */
 export const MessageAuthenticatorCheck = {
@@ -27,8 +26,8 @@ export type MessageAuthenticatorCheck =
 /**
  * RFC 3579 §3.2: HMAC-MD5 over the whole packet with the Message-Authenticator value taken as 16
  * zero octets. `authenticatorOverride` replaces the header's Authenticator field in the
- * computation (a response is signed over the Request Authenticator). Works on the frame in
- * pieces: nothing is copied.
+ * computation (a response is signed over the Request Authenticator). The frame is copied once
+ * into a scratch buffer after the HMAC pad and hashed in one call; `frame` is not modified.
  */
 export function computeMessageAuthenticator(
   frame: Buffer,
@@ -36,17 +35,14 @@ export function computeMessageAuthenticator(
   secret: Buffer,
   authenticatorOverride?: Buffer,
 ): Buffer {
-  const hmac = createHmac('md5', secret);
-  if (authenticatorOverride === undefined) {
-    hmac.update(frame.subarray(0, macValueOffset));
-  } else {
-    hmac.update(frame.subarray(0, AUTHENTICATOR_OFFSET));
-    hmac.update(authenticatorOverride);
-    hmac.update(frame.subarray(HEADER_LENGTH, macValueOffset));
-  }
-  hmac.update(ZERO_MAC);
-  hmac.update(frame.subarray(macValueOffset + MESSAGE_AUTHENTICATOR_LENGTH));
-  return hmac.digest();
+  const end = MD5_BLOCK_LENGTH + frame.length;
+  const buf = hashScratch(end);
+  frame.copy(buf, MD5_BLOCK_LENGTH);
+  if (authenticatorOverride !== undefined)
+    authenticatorOverride.copy(buf, MD5_BLOCK_LENGTH + AUTHENTICATOR_OFFSET);
+  const mac = MD5_BLOCK_LENGTH + macValueOffset;
+  buf.fill(0, mac, mac + MESSAGE_AUTHENTICATOR_LENGTH);
+  return hmacMd5KeyFor(secret).macAfterRoom(buf, end);
 }
 
 /**
@@ -70,19 +66,19 @@ export function checkRequestMessageAuthenticator(
 
 /**
  * RFC 2865 §3: Response Authenticator = MD5(Code ‖ Identifier ‖ Length ‖ Request Authenticator ‖
- * Attributes ‖ Secret), computed over the response frame without copying it.
+ * Attributes ‖ Secret), hashed in one call over a scratch copy; `frame` is not modified.
  */
 export function computeResponseAuthenticator(
   frame: Buffer,
   requestAuthenticator: Buffer,
   secret: Buffer,
 ): Buffer {
-  return createHash('md5')
-    .update(frame.subarray(0, AUTHENTICATOR_OFFSET))
-    .update(requestAuthenticator)
-    .update(frame.subarray(HEADER_LENGTH))
-    .update(secret)
-    .digest();
+  const end = frame.length + secret.length;
+  const buf = hashScratch(end);
+  frame.copy(buf, 0);
+  requestAuthenticator.copy(buf, AUTHENTICATOR_OFFSET, 0, AUTHENTICATOR_LENGTH);
+  secret.copy(buf, frame.length);
+  return md5(buf.subarray(0, end));
 }
 
 /**

@@ -32,6 +32,9 @@ interface Entry {
   readonly block: Cidr;
 }
 
+/** Source addresses whose lookup result is remembered (a NAS sends from a handful of addresses). */
+const MAX_REMEMBERED_SOURCES = 1024;
+
 /**
  * Chooses the client for a source address; the longest matching prefix wins. IPv4-mapped IPv6
  * sources (a dual-stack socket) match IPv4 entries. One name may cover several addresses (say
@@ -40,6 +43,8 @@ interface Entry {
  */
 export class ClientTable {
   readonly #entries: Entry[];
+  /** Source address text → client (or none): parsing and prefix matching once per address. */
+  readonly #bySource = new Map<string, RadiusClient | undefined>();
 
   constructor(configs: readonly RadiusClientConfig[]) {
     const secrets = new Map<string, string>();
@@ -60,8 +65,14 @@ export class ClientTable {
 
   /** The client for this UDP source address, or undefined (the request is dropped). */
   lookup(sourceAddress: string): RadiusClient | undefined {
+    const known = this.#bySource.get(sourceAddress);
+    if (known !== undefined || this.#bySource.has(sourceAddress)) return known;
     const address = parseIpAddress(sourceAddress);
-    if (address === undefined) return undefined;
-    return this.#entries.find((e) => cidrContains(e.block, address))?.client;
+    const client =
+      address === undefined ? undefined : this.#entries.find((e) => cidrContains(e.block, address))?.client;
+    // Bounded: forget everything when full (spoofed sources cannot grow it without limit).
+    if (this.#bySource.size >= MAX_REMEMBERED_SOURCES) this.#bySource.clear();
+    this.#bySource.set(sourceAddress, client);
+    return client;
   }
 }

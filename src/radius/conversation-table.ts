@@ -1,8 +1,8 @@
 // EAP conversations keyed by the State attribute eapd issues (RFC 2865 §5.24: the NAS echoes
 // State unmodified in the next Access-Request), bounded in size and in idle time.
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../util/clock.js';
 import { ConversationEnd, type EapConversation, type NasContext } from './eap-backend.js';
+import { randomOctets } from '../util/random-pool.js';
 
 /** 16 random octets (128 bits): unguessable, so a State names exactly one conversation. */
 export const STATE_LENGTH = 16;
@@ -55,8 +55,8 @@ export class ConversationTable {
       if (oldest === undefined) break;
       this.end(oldest, ConversationEnd.Evicted);
     }
-    let state = randomBytes(STATE_LENGTH);
-    while (this.#byState.has(state.toString('hex'))) state = randomBytes(STATE_LENGTH);
+    let state = randomOctets(STATE_LENGTH);
+    while (this.#byState.has(state.toString('hex'))) state = randomOctets(STATE_LENGTH);
     const conversation: Conversation = {
       state,
       clientName,

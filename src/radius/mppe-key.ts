@@ -1,8 +1,9 @@
 // MS-MPPE-Send-Key / MS-MPPE-Recv-Key salted encryption (RFC 2548 §2.4.2, §2.4.3) and the
 // vendor attributes that carry the MSK to a RADIUS NAS (RFC 3580 §3.16, RFC 5247 §3.2).
-import { createHash, randomBytes } from 'node:crypto';
 import type { RadiusAttribute } from './attribute.js';
 import { MsAttr, VENDOR_MICROSOFT } from './constants.js';
+import { hashScratch, md5Latin1 } from './md5.js';
+import { fillRandom } from '../util/random-pool.js';
 import { vendorSpecificAttribute } from './vendor-specific.js';
 
 /** RFC 2548 §2.4.2: the Salt is two octets whose most significant bit is set. */
@@ -18,17 +19,24 @@ export const MSK_MIN_LENGTH = 2 * MPPE_KEY_LENGTH;
 
 /** A fresh random salt with the high bit set. */
 export function newMppeSalt(): Buffer {
-  const salt = randomBytes(MPPE_SALT_LENGTH);
+  const salt = Buffer.allocUnsafe(MPPE_SALT_LENGTH);
+  fillRandom(salt, 0, MPPE_SALT_LENGTH);
   salt[0] = salt[0]! | SALT_HIGH_BIT;
   return salt;
 }
 
-/** XORs `p` (one 16-octet block) with b = MD5(secret ‖ chain) into `out` at `at`. */
+/**
+ * XORs `p` (one 16-octet block) with b = MD5(secret ‖ chain) into `out` at `at`; `chain` is
+ * R ‖ A for the first block, c(i-1) after. One MD5 call over a scratch copy.
+ */
 function xorBlock(out: Buffer, at: number, p: Buffer, secret: Buffer, chain: readonly Buffer[]): void {
-  const hash = createHash('md5').update(secret);
-  for (const c of chain) hash.update(c);
-  const b = hash.digest();
-  for (let i = 0; i < BLOCK; i++) out[at + i] = p[i]! ^ b[i]!;
+  let end = secret.length;
+  for (const c of chain) end += c.length;
+  const input = hashScratch(end);
+  let offset = secret.copy(input, 0);
+  for (const c of chain) offset += c.copy(input, offset);
+  const b = md5Latin1(input.subarray(0, end));
+  for (let i = 0; i < BLOCK; i++) out[at + i] = p[i]! ^ b.charCodeAt(i);
 }
 
 /**

@@ -1,6 +1,5 @@
 // Building RADIUS packets. Every packet eapd builds carries Message-Authenticator as its FIRST
 // attribute (the Blast-RADIUS advisory; RFC 3579 §3.2 allows any position).
-import { randomBytes } from 'node:crypto';
 import type { RadiusAttribute } from './attribute.js';
 import { computeMessageAuthenticator, computeResponseAuthenticator } from './authenticators.js';
 import {
@@ -15,6 +14,7 @@ import {
   RadiusAttr,
   RadiusCode,
 } from './constants.js';
+import { randomOctets } from '../util/random-pool.js';
 
 const MAC_ATTRIBUTE_LENGTH = ATTRIBUTE_HEADER_LENGTH + MESSAGE_AUTHENTICATOR_LENGTH;
 /** Where the Message-Authenticator value sits: right after the header and its own Type/Length. */
@@ -35,12 +35,14 @@ function layout(code: number, identifier: number, attributes: readonly RadiusAtt
     length += ATTRIBUTE_HEADER_LENGTH + a.value.length;
   }
   if (length > MAX_PACKET_LENGTH) throw new RangeError(`RADIUS packet of ${length} octets exceeds 4096`);
-  const frame = Buffer.alloc(length);
+  // Every octet is written below (the Authenticator by the caller), so no zero-fill.
+  const frame = Buffer.allocUnsafe(length);
   frame[0] = code;
   frame[1] = identifier;
   frame.writeUInt16BE(length, LENGTH_OFFSET);
   frame[HEADER_LENGTH] = RadiusAttr.MessageAuthenticator;
   frame[HEADER_LENGTH + 1] = MAC_ATTRIBUTE_LENGTH;
+  frame.fill(0, MAC_VALUE_OFFSET, MAC_VALUE_OFFSET + MESSAGE_AUTHENTICATOR_LENGTH);
   let offset = HEADER_LENGTH + MAC_ATTRIBUTE_LENGTH;
   for (const a of attributes) {
     frame[offset] = a.type;
@@ -69,8 +71,9 @@ export interface ResponseSpec {
  */
 export function buildResponse(spec: ResponseSpec): Buffer {
   const frame = layout(spec.code, spec.identifier, spec.attributes);
-  const mac = computeMessageAuthenticator(frame, MAC_VALUE_OFFSET, spec.secret, spec.requestAuthenticator);
-  mac.copy(frame, MAC_VALUE_OFFSET);
+  // RFC 3579 §3.2: the response's HMAC is computed with the Request Authenticator in the header.
+  spec.requestAuthenticator.copy(frame, AUTHENTICATOR_OFFSET, 0, AUTHENTICATOR_LENGTH);
+  computeMessageAuthenticator(frame, MAC_VALUE_OFFSET, spec.secret).copy(frame, MAC_VALUE_OFFSET);
   computeResponseAuthenticator(frame, spec.requestAuthenticator, spec.secret).copy(
     frame,
     AUTHENTICATOR_OFFSET,
@@ -93,7 +96,7 @@ export interface AccessRequestSpec {
  */
 export function buildAccessRequest(spec: AccessRequestSpec): Buffer {
   const frame = layout(RadiusCode.AccessRequest, spec.identifier, spec.attributes);
-  const authenticator = spec.requestAuthenticator ?? randomBytes(AUTHENTICATOR_LENGTH);
+  const authenticator = spec.requestAuthenticator ?? randomOctets(AUTHENTICATOR_LENGTH);
   if (authenticator.length !== AUTHENTICATOR_LENGTH)
     throw new RangeError('Request Authenticator must be 16 octets');
   authenticator.copy(frame, AUTHENTICATOR_OFFSET);

@@ -42,6 +42,7 @@ export interface RadiusAttributeView {
 export class RadiusPacket {
   readonly #frame: Buffer;
   readonly #attributes: readonly RadiusAttributeView[];
+  #authenticator: Buffer | undefined;
 
   private constructor(frame: Buffer, attributes: readonly RadiusAttributeView[]) {
     this.#frame = frame;
@@ -97,7 +98,11 @@ export class RadiusPacket {
   }
   /** Request or Response Authenticator (RFC 2865 §3), a view into the frame. */
   get authenticator(): Buffer {
-    return this.#frame.subarray(AUTHENTICATOR_OFFSET, AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH);
+    this.#authenticator ??= this.#frame.subarray(
+      AUTHENTICATOR_OFFSET,
+      AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH,
+    );
+    return this.#authenticator;
   }
   /** All attributes in wire order. */
   get attributes(): readonly RadiusAttributeView[] {

@@ -88,7 +88,8 @@ function errorText(error: unknown): string {
 export class RadiusRequestHandler {
   readonly #clients: ClientTable;
   readonly #backend: EapBackend;
-  readonly #challengeTimeoutSeconds: number;
+  /** RFC 2865 §5.27 Session-Timeout of every Access-Challenge (the same value each time). */
+  readonly #challengeTimeout: RadiusAttribute;
   readonly #acceptAttributes: RequestHandlerOptions['acceptAttributes'];
   readonly #conversations: ConversationTable;
   readonly #cache: ResponseCache;
@@ -97,8 +98,10 @@ export class RadiusRequestHandler {
     const clock = options.clock ?? monotonicClock;
     this.#clients = options.clients;
     this.#backend = options.backend;
-    this.#challengeTimeoutSeconds =
-      options.challengeTimeoutSeconds ?? RequestHandlerDefaults.challengeTimeoutSeconds;
+    this.#challengeTimeout = integerAttribute(
+      RadiusAttr.SessionTimeout,
+      options.challengeTimeoutSeconds ?? RequestHandlerDefaults.challengeTimeoutSeconds,
+    );
     this.#acceptAttributes = options.acceptAttributes;
     this.#conversations = new ConversationTable({
       idleMs:
@@ -310,7 +313,7 @@ export class RadiusRequestHandler {
       attributes: [
         ...eapMessageAttributes(eap),
         { type: RadiusAttr.State, value: conversation.state },
-        integerAttribute(RadiusAttr.SessionTimeout, this.#challengeTimeoutSeconds),
+        this.#challengeTimeout,
       ],
     };
   }
@@ -326,7 +329,7 @@ export class RadiusRequestHandler {
     outcome: Outcome,
   ): Buffer | undefined {
     if (outcome.kind === 'drop') return this.#drop(remote, client, outcome.reason, outcome.detail);
-    const proxyStates = packet.all(RadiusAttr.ProxyState).map((a) => ({ type: a.type, value: a.value }));
+    const proxyStates = packet.all(RadiusAttr.ProxyState);
     let response: Buffer;
     try {
       response = buildResponse({
@@ -334,7 +337,7 @@ export class RadiusRequestHandler {
         identifier: packet.identifier,
         requestAuthenticator: packet.authenticator,
         secret: client.secret,
-        attributes: [...outcome.attributes, ...proxyStates],
+        attributes: proxyStates.length === 0 ? outcome.attributes : [...outcome.attributes, ...proxyStates],
       });
     } catch (error) {
       if (outcome.ends !== undefined)

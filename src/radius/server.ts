@@ -13,6 +13,12 @@ import { RadiusRequestHandler, type RequestHandlerOptions } from './request-hand
 /** IANA port for RADIUS authentication (RFC 2865 §3). */
 export const RADIUS_AUTH_PORT = 1812;
 const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
+/**
+ * The socket receive buffer asked for by default: 4 MiB holds bursts of thousands of requests
+ * (the kernel default, net.core.rmem_default ≈ 208 KiB, overflows above ~200 in flight). Linux
+ * caps the request at net.core.rmem_max; the effective size is reported by start().
+ */
+export const DEFAULT_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface RadiusListenOptions {
   /** An IPv4 or IPv6 address; "::" listens on both families unless ipv6Only. */
@@ -20,6 +26,11 @@ export interface RadiusListenOptions {
   /** 1812 by default; 0 picks a free port (tests). */
   readonly port?: number;
   readonly ipv6Only?: boolean;
+  /**
+   * SO_RCVBUF to ask for after binding (DEFAULT_RECV_BUFFER_BYTES when omitted); 0 keeps the
+   * kernel default. Linux silently caps it at net.core.rmem_max.
+   */
+  readonly recvBufferSize?: number;
 }
 
 export interface RadiusServerOptions extends Omit<RequestHandlerOptions, 'clients'> {
@@ -33,6 +44,11 @@ export interface RadiusBoundAddress {
   readonly address: string;
   readonly port: number;
   readonly family: string;
+  /**
+   * The receive buffer the kernel granted, as getsockopt(SO_RCVBUF) reports it (Linux doubles the
+   * requested size for its bookkeeping and caps the request at net.core.rmem_max): log it.
+   */
+  readonly recvBufferSize: number;
 }
 
 export class RadiusServer {
@@ -54,7 +70,12 @@ export class RadiusServer {
   /** Binds the socket; resolves with the bound address, rejects if binding fails. */
   start(): Promise<RadiusBoundAddress> {
     if (this.#socket !== undefined) return Promise.reject(new Error('RADIUS server already started'));
-    const { address, port = RADIUS_AUTH_PORT, ipv6Only = false } = this.#options.listen;
+    const {
+      address,
+      port = RADIUS_AUTH_PORT,
+      ipv6Only = false,
+      recvBufferSize = DEFAULT_RECV_BUFFER_BYTES,
+    } = this.#options.listen;
     const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only });
     this.#socket = socket;
     return new Promise((resolve, reject) => {
@@ -70,13 +91,26 @@ export class RadiusServer {
       socket.bind({ address, port, exclusive: true }, () => {
         socket.off('error', onBindError);
         socket.on('error', (error) => publishSocketError({ error }));
+        try {
+          if (recvBufferSize > 0) socket.setRecvBufferSize(recvBufferSize);
+        } catch (error) {
+          this.#socket = undefined;
+          socket.close();
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
         this.#sweep = setInterval(
           () => this.#handler.sweep(),
           this.#options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
         );
         this.#sweep.unref();
         const bound = socket.address();
-        resolve({ address: bound.address, port: bound.port, family: bound.family });
+        resolve({
+          address: bound.address,
+          port: bound.port,
+          family: bound.family,
+          recvBufferSize: socket.getRecvBufferSize(),
+        });
       });
     });
   }

@@ -406,6 +406,12 @@ export const schema = {
     },
     host: { doc: 'RADIUS bind address.', format: 'ip-address', default: '0.0.0.0', env: 'EAPD_RADIUS_HOST' },
     port: { doc: 'RADIUS authentication UDP port.', format: 'port', default: 1812, env: 'EAPD_RADIUS_PORT' },
+    recvBufferSize: {
+      doc: 'RADIUS socket receive buffer (SO_RCVBUF) in octets, asked for after binding; 0 keeps the kernel default. Linux caps it at net.core.rmem_max (raise that with sysctl for more); the size granted is logged at start.',
+      format: 'nat',
+      default: 4194304,
+      env: 'EAPD_RADIUS_RECV_BUFFER_SIZE',
+    },
     secret: {
       doc: 'Shared secret of the built-in loopback client (127.0.0.1 and ::1). Empty: no loopback client.',
       format: String,

@@ -36,6 +36,25 @@ describe('ClientTable', () => {
     assert.equal(table.lookup('not-an-ip'), undefined);
   });
 
+  test('answers a repeated source the same way, for known and unknown sources alike', () => {
+    const fresh = new ClientTable([{ name: 'campus', address: '10.0.0.0/8', secret: 's' }]);
+    const first = fresh.lookup('10.9.9.9');
+    assert.equal(fresh.lookup('10.9.9.9'), first);
+    assert.equal(fresh.lookup('192.0.2.1'), undefined);
+    assert.equal(fresh.lookup('192.0.2.1'), undefined);
+  });
+
+  test('stays correct past the number of remembered sources', () => {
+    const fresh = new ClientTable([{ name: 'campus', address: '10.0.0.0/8', secret: 's' }]);
+    for (let i = 0; i < 3000; i++) {
+      const inside = `10.0.${i >> 8}.${i & 0xff}`;
+      const outside = `192.0.${i >> 8}.${i & 0xff}`;
+      assert.equal(fresh.lookup(inside)?.name, 'campus');
+      assert.equal(fresh.lookup(outside), undefined);
+    }
+    assert.equal(fresh.lookup('10.0.0.0')?.name, 'campus');
+  });
+
   test('refuses bad configuration at construction', () => {
     const bad = [
       [{ name: 'a', address: '10.0.0.300', secret: 's' }],

@@ -56,6 +56,55 @@ describe('ResponseCache (RFC 5080 §2.2.2)', () => {
     assert.equal(cache.lookup(requestKey('10.0.0.1', 1000, 4, auth)).kind, 'hit');
   });
 
+  test('evicts in insertion order past abandoned and re-begun keys', () => {
+    const { cache } = fixture(3);
+    const key = (id: number): string => requestKey('10.0.0.1', 1000, id, auth);
+    cache.begin(key(0));
+    cache.abandon(key(0));
+    cache.begin(key(1));
+    cache.complete(key(1), Buffer.from([1]), 2);
+    cache.begin(key(0)); // a retransmission of the dropped request, now newer than key 1
+    cache.complete(key(0), Buffer.from([0]), 2);
+    cache.begin(key(2));
+    cache.complete(key(2), Buffer.from([2]), 2);
+    cache.begin(key(3)); // full: the oldest live entry (key 1) goes, not key 0's old slot
+    assert.equal(cache.size, 3);
+    assert.equal(cache.lookup(key(1)).kind, 'miss');
+    assert.equal(cache.lookup(key(0)).kind, 'hit');
+    assert.equal(cache.lookup(key(2)).kind, 'hit');
+    assert.equal(cache.lookup(key(3)).kind, 'pending');
+  });
+
+  test('keeps an expired request that is still pending until it is completed', () => {
+    const { cache, advance } = fixture();
+    const slow = requestKey('10.0.0.1', 1000, 1, auth);
+    const done = requestKey('10.0.0.1', 1000, 2, auth);
+    cache.begin(slow);
+    cache.begin(done);
+    cache.complete(done, Buffer.from('x'), 2);
+    advance(30_001);
+    cache.sweep();
+    assert.equal(cache.size, 1);
+    assert.equal(cache.lookup(slow).kind, 'pending');
+    cache.complete(slow, Buffer.from('y'), 2);
+    cache.sweep();
+    assert.equal(cache.size, 0);
+  });
+
+  test('stays bounded and correct over many more requests than entries', () => {
+    const { cache, advance } = fixture(100);
+    for (let id = 0; id < 10_000; id++) {
+      const key = requestKey('10.0.0.1', id, id % 256, auth);
+      cache.begin(key);
+      if (id % 3 === 0) cache.abandon(key);
+      else cache.complete(key, Buffer.from([id % 256]), 2);
+      advance(10);
+    }
+    assert.ok(cache.size <= 100);
+    const last = requestKey('10.0.0.1', 9_998, 9_998 % 256, auth);
+    assert.deepEqual(cache.lookup(last), { kind: 'hit', response: Buffer.from([9_998 % 256]), code: 2 });
+  });
+
   test('sweeps expired responses', () => {
     const { cache, advance } = fixture();
     const key = requestKey('10.0.0.1', 1000, 1, auth);

@@ -2,9 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { RadiusAttr, RadiusCode } from '../../../src/radius/constants.js';
 import { RadiusChannel, type RadiusDropEvent } from '../../../src/radius/events.js';
-import { RadiusServer } from '../../../src/radius/server.js';
+import { DEFAULT_RECV_BUFFER_BYTES, RadiusServer } from '../../../src/radius/server.js';
 import {
   accessRequest,
   collect,
@@ -132,6 +133,42 @@ describe('RadiusServer over UDP', () => {
       await assert.rejects(server.start(), /EADDRINUSE/);
     } finally {
       holder.close();
+      await server.stop();
+    }
+  });
+
+  test('asks for the configured receive buffer and reports what the kernel granted', async () => {
+    const requested = 1024 * 1024;
+    // Linux caps SO_RCVBUF at net.core.rmem_max and reports twice the size it keeps.
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const sizes: number[] = [];
+    for (const recvBufferSize of [0, requested]) {
+      const server = new RadiusServer({
+        listen: { address: '127.0.0.1', port: 0, recvBufferSize },
+        clients: [],
+        backend: new FakeBackend(twoRoundScript()),
+      });
+      sizes.push((await server.start()).recvBufferSize);
+      await server.stop();
+    }
+    const [kernelDefault, granted] = sizes as [number, number];
+    const fresh = await clientSocket('udp4', '127.0.0.1');
+    assert.equal(kernelDefault, fresh.getRecvBufferSize());
+    fresh.close();
+    assert.equal(granted, 2 * Math.min(requested, rmemMax));
+  });
+
+  test('asks for DEFAULT_RECV_BUFFER_BYTES when no size is configured', async () => {
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const server = new RadiusServer({
+      listen: { address: '127.0.0.1', port: 0 },
+      clients: [],
+      backend: new FakeBackend(twoRoundScript()),
+    });
+    try {
+      const bound = await server.start();
+      assert.equal(bound.recvBufferSize, 2 * Math.min(DEFAULT_RECV_BUFFER_BYTES, rmemMax));
+    } finally {
       await server.stop();
     }
   });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createRandomPool } from '../../../src/util/random-pool.js';
+import {
+  createRandomPool,
+  fillRandom,
+  RANDOM_POOL_BYTES,
+  randomOctets,
+} from '../../../src/util/random-pool.js';
 
 describe('createRandomPool', () => {
   test('returns exactly n octets in a fresh buffer each draw', () => {
@@ -44,5 +49,42 @@ describe('createRandomPool', () => {
     const draw = createRandomPool(16);
     assert.throws(() => draw(-1), RangeError);
     assert.throws(() => draw(1.5), RangeError);
+  });
+});
+
+describe('the process-wide pool (fillRandom, randomOctets)', () => {
+  test('writes exactly the requested range of the target', () => {
+    const target = Buffer.alloc(40, 0xee);
+    fillRandom(target, 10, 16);
+    assert.deepEqual(target.subarray(0, 10), Buffer.alloc(10, 0xee));
+    assert.deepEqual(target.subarray(26), Buffer.alloc(14, 0xee));
+    assert.notDeepEqual(target.subarray(10, 26), Buffer.alloc(16, 0xee));
+  });
+
+  test('never hands out the same octets twice, across refills of the pool', () => {
+    const seen = new Set<string>();
+    const draws = (3 * RANDOM_POOL_BYTES) / 16;
+    for (let i = 0; i < draws; i++) seen.add(randomOctets(16).toString('hex'));
+    assert.equal(seen.size, draws);
+  });
+
+  test('gives each value its own memory', () => {
+    const a = randomOctets(16);
+    const copy = Buffer.from(a);
+    randomOctets(RANDOM_POOL_BYTES);
+    randomOctets(16);
+    assert.deepEqual(a, copy);
+  });
+
+  test('serves requests larger than the pool', () => {
+    const big = randomOctets(RANDOM_POOL_BYTES + 1);
+    assert.equal(big.length, RANDOM_POOL_BYTES + 1);
+    assert.notDeepEqual(big.subarray(0, 64), Buffer.alloc(64));
+  });
+
+  test('is not visibly biased: every octet value turns up in 64 KiB', () => {
+    const counts = new Array<number>(256).fill(0);
+    for (let i = 0; i < 64; i++) for (const octet of randomOctets(1024)) counts[octet]!++;
+    assert.ok(counts.every((c) => c > 0));
   });
 });
