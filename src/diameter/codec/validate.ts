@@ -216,6 +216,23 @@ function checkFraming(
     : undefined;
 }
 
+/**
+ * Occurrence counters per nesting depth, reused by every message: a fresh typed array per message
+ * would be a fresh ArrayBuffer, which the young-generation GC must sweep one by one.
+ */
+const countScratch: Uint32Array[] = [];
+const MIN_COUNT_SCRATCH = 64;
+
+function countsFor(depth: number, rules: number): Uint32Array {
+  let c = countScratch[depth];
+  if (c === undefined || c.length < rules) {
+    c = new Uint32Array(Math.max(rules, MIN_COUNT_SCRATCH));
+    countScratch[depth] = c;
+  }
+  c.fill(0, 0, rules);
+  return c;
+}
+
 /** One level of AVPs in [start, end) against a grammar (RFC 6733 §3.2, §4.1, §7). */
 function checkAvps(
   dict: Dictionary,
@@ -226,7 +243,7 @@ function checkAvps(
   depth: number,
 ): ValidationError | undefined {
   const rules = grammar.rules;
-  const counts = new Uint32Array(rules.length);
+  const counts = countsFor(depth, rules.length);
   let position = 0;
   let off = start;
   while (off < end) {

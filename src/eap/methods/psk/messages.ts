@@ -149,8 +149,14 @@ export function buildUnsealedPsk3(
     flags(PskT.Psk3),
     randS,
     macS,
-    Buffer.alloc(PCHANNEL_MIN_LENGTH - PCHANNEL_FLAGS_LENGTH + plaintextLength),
+    zeros(PCHANNEL_MIN_LENGTH - PCHANNEL_FLAGS_LENGTH + plaintextLength),
   ]);
+}
+
+/** Room for the PCHANNEL, copied into the packet: shared zeros, not a fresh ArrayBuffer each time. */
+const ZEROS = Buffer.alloc(64);
+function zeros(n: number): Buffer {
+  return n <= ZEROS.length ? ZEROS.subarray(0, n) : Buffer.alloc(n);
 }
 
 /**
