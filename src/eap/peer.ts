@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomOctets } from '../util/random-pool.js';
 import { constantTimeEqual } from './crypto/constant-time.js';
-import { Eax } from './crypto/eax.js';
 import { PSK_RAND_LENGTH, PSK3_NONCE, PskResult, PskT } from './methods/psk/constants.js';
 import {
   computeMacP,
@@ -12,8 +11,9 @@ import {
   type PskKeyContext,
   type PskKeys,
 } from './methods/psk/keys.js';
-import { buildPsk2, buildPsk4, parsePsk1, parsePsk3, pskMessageT } from './methods/psk/messages.js';
-import { openPchannel, pchannelContent, pchannelPlaintext } from './methods/psk/pchannel.js';
+import { buildPsk2, expectedPsk4Header, parsePsk1, parsePsk3, pskMessageT } from './methods/psk/messages.js';
+import { pchannelContent, pchannelPlaintext } from './methods/psk/pchannel.js';
+import { buildSealedPsk4, PeerPchannel } from './methods/psk/peer-pchannel.js';
 import { buildIdentity, buildNak, EapCode, EapType, parseEapPacket, type EapPacket } from './packet.js';
 
 /** Why the peer dropped a request without answering (RFC 4764 §5.3: silently discard). */
@@ -41,6 +41,7 @@ export type EapPskPeerOptions = {
   keys?: PskKeys;
   /** The EAP Identity to answer with; ID_P by default. */
   identity?: string;
+  /** RAND_P's source; by default the process-wide pool over the CSPRNG (util/random-pool). */
   random?: (n: number) => Buffer;
 };
 
@@ -78,7 +79,7 @@ export class EapPskPeer {
     this.#ctx = keyContext(keys);
     this.#idP = Buffer.from(opts.peerId, 'utf8');
     this.#identity = opts.identity ?? opts.peerId;
-    this.#random = opts.random ?? randomBytes;
+    this.#random = opts.random ?? randomOctets;
   }
 
   get msk(): Buffer | undefined {
@@ -166,8 +167,9 @@ export class EapPskPeer {
     if (nonce !== PSK3_NONCE)
       return discard(PeerErrorCode.BadNonce, `PSK-3 PCHANNEL Nonce ${nonce}, expected ${PSK3_NONCE}`);
     const session = deriveSessionKeys(this.#ctx.kdk, randP);
-    const tek = new Eax(session.tek);
-    const plain = openPchannel(tek, p.raw, m.value.pchannel);
+    // PSK-3's PCHANNEL opened and PSK-4's prepared in batched AES calls (peer-pchannel.ts).
+    const pchannel = new PeerPchannel(session.tek);
+    const plain = pchannel.openPsk3(p.raw, m.value.pchannel, expectedPsk4Header(p.identifier, randS));
     if (plain === undefined) return discard(PeerErrorCode.BadPchannel, 'PSK-3 PCHANNEL tag does not verify');
     const content = pchannelContent(plain);
     let answer: Buffer;
@@ -186,7 +188,7 @@ export class EapPskPeer {
     this.#state = succeeded ? PeerState.AwaitResult : PeerState.Failure;
     if (succeeded)
       this.#keys = { msk: session.msk, emsk: session.emsk, sessionId: pskSessionId(randP, randS) };
-    return respond(buildPsk4(p.identifier, randS, tek, nonce + 1, answer));
+    return respond(buildSealedPsk4(p.identifier, randS, pchannel, nonce + 1, answer));
   }
 
   #success(): PeerStep {

@@ -119,6 +119,18 @@ describe('EapPskPeer (RFC 4764 peer side)', () => {
     assert.equal(peer.msk, undefined);
   });
 
+  test('draws a fresh RAND_P per conversation from the pooled CSPRNG by default', () => {
+    /** RFC 4764 §5.2: RAND_P follows Flags and RAND_S in PSK-2. */
+    const randPAt = 22;
+    const randPs = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const peer = new EapPskPeer({ peerId: HOSTAPD.idP, psk: HOSTAPD.psk });
+      const psk2 = packetOf(peer.receive(HOSTAPD.psk1));
+      randPs.add(psk2.subarray(randPAt, randPAt + 16).toString('hex'));
+    }
+    assert.equal(randPs.size, 3);
+  });
+
   test('requires a PSK or derived keys', () => {
     assert.throws(() => new EapPskPeer({ peerId: 'x' }), TypeError);
   });
