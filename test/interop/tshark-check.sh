@@ -148,20 +148,33 @@ EMPTY_KEYNAME_OK=$(T -Y 'diameter.avp.no_data' -T pdml | awk '
   /<field name="diameter.avp.code" / { if (match($0, /show="[0-9]+"/)) code = substr($0, RSTART + 6, RLENGTH - 7) }
   /<field name="diameter.avp.no_data" / { if (code == "102") ok[frame]++ }
   END { for (f in ok) printf "%s:%d ", f, ok[f] }')
-BAD=$(T -Y '_ws.malformed || _ws.expert.severity >= warning' -T fields -E separator='|' -E occurrence=a -E aggregator=' ; ' \
-  -e frame.number -e _ws.col.Protocol -e _ws.expert.severity -e _ws.expert.message -e _ws.expert.group -e _ws.malformed -e _ws.col.Info |
-  awk -F'|' -v keyname_ok="$KEYNAME_OK" -v empty_ok="$EMPTY_KEYNAME_OK" '
+# Expert items one by one, from PDML: when one TCP segment carries several Diameter messages,
+# `-T fields` joins the items of the different messages with a plain space (not the aggregator),
+# so severities and messages could not be told apart. Lines: frame|severity|group|message.
+ITEMS=$(T -Y '_ws.malformed || _ws.expert.severity >= warning' -T pdml | awk '
+  /<packet>/ { frame = "" }
+  /<field name="num" / && frame == "" { if (match($0, /show="[0-9]+"/)) frame = substr($0, RSTART + 6, RLENGTH - 7) }
+  /<field name="_ws.expert.message"/ { msg = ""; if (match($0, /show="[^"]*"/)) msg = substr($0, RSTART + 6, RLENGTH - 7) }
+  /<field name="_ws.expert.severity"/ { sev = 0; if (match($0, /show="[0-9]+"/)) sev = substr($0, RSTART + 6, RLENGTH - 7) }
+  /<field name="_ws.expert.group"/ { grp = 0; if (match($0, /show="[0-9]+"/)) grp = substr($0, RSTART + 6, RLENGTH - 7)
+                                     printf "%s|%s|%s|%s\n", frame, sev, grp, msg }
+  /<field name="_ws.malformed"/ { printf "%s|8388608|0|malformed\n", frame }')
+# Protocol and Info columns of the same frames (Info comes last: it holds "|" between messages).
+COLS=$(T -Y '_ws.malformed || _ws.expert.severity >= warning' -T fields -E separator='|' \
+  -e frame.number -e _ws.col.Protocol -e _ws.col.Info)
+BAD=$(awk -F'|' -v keyname_ok="$KEYNAME_OK" -v empty_ok="$EMPTY_KEYNAME_OK" -v cols="$COLS" '
   BEGIN { n = split(keyname_ok, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); exempt[p[1]] = p[2] }
-          n = split(empty_ok, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); empty[p[1]] = p[2] } }
-  { # Info comes last: the Diameter Info column holds "|" between messages of one segment.
-    info = $0; for (i = 1; i <= 6; i++) sub(/^[^|]*\|/, "", info); gsub(/\|/, "/", info)
-    n = split($3, sv, " ; "); split($4, ms, " ; "); split($5, gr, " ; "); s = ""; m = ""
-    for (i = 1; i <= n; i++) {
-      if (ms[i] == "Trailing stray characters" && exempt[$1] > 0) { exempt[$1]--; continue }
-      if (ms[i] == "Data is empty" && empty[$1] > 0) { empty[$1]--; continue }
-      if (gr[i] != 33554432 && sv[i] >= 6291456) { s = s (s == "" ? "" : " ; ") sv[i]; m = m (m == "" ? "" : " ; ") ms[i] }
-    }
-    if (s != "" || $6 != "") printf "%s|%s|%s|%s|%s\n", $1, $2, (s == "" ? 8388608 : s), (m == "" ? "malformed" : m), info }')
+          n = split(empty_ok, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); empty[p[1]] = p[2] }
+          n = split(cols, lines, "\n")
+          for (i = 1; i <= n; i++) { f = lines[i]; sub(/\|.*/, "", f); rest = lines[i]; sub(/^[^|]*\|/, "", rest)
+            proto[f] = rest; sub(/\|.*/, "", proto[f]); info[f] = rest; sub(/^[^|]*\|/, "", info[f]); gsub(/\|/, "/", info[f]) } }
+  { if ($4 == "Trailing stray characters" && exempt[$1] > 0) { exempt[$1]--; next }
+    if ($4 == "Data is empty" && empty[$1] > 0) { empty[$1]--; next }
+    # TCP sequence analysis (group 0x02000000) speaks of the capture, not of the protocol: dropped.
+    if ($3 == 33554432 || $2 < 6291456) next
+    if (!($1 in sv)) order[++nf] = $1
+    sv[$1] = sv[$1] (sv[$1] == "" ? "" : " ; ") $2; ms[$1] = ms[$1] (ms[$1] == "" ? "" : " ; ") $4 }
+  END { for (i = 1; i <= nf; i++) { f = order[i]; printf "%s|%s|%s|%s|%s\n", f, proto[f], sv[f], ms[f], info[f] } }' <<<"$ITEMS" | sort -t'|' -k1,1n)
 # Wireshark's Diameter dissector silently refuses some broken headers (e.g. R and
 # E bits both set, bad version): those show up as plain "Data". Flag any payload
 # on a Diameter/RADIUS port that did not decode (TCP segments that are part of

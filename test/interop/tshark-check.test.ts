@@ -134,6 +134,37 @@ describe('tshark-check.sh', () => {
     assert.ok(report.ok, report.output);
   });
 
+  test('accepts two messages in one TCP segment that each carry an empty EAP-Key-Name', async () => {
+    const pcap = await writePcap(
+      rig,
+      'two-der-empty-key-name',
+      diameterOn(
+        Buffer.concat([
+          dea([encodeAvp(EAP_KEY_NAME, Buffer.alloc(0))]),
+          dea([encodeAvp(EAP_KEY_NAME, Buffer.alloc(0))]),
+        ]),
+      ),
+    );
+    const report = await checkCapture(pcap, { diameterPorts: [DIAMETER_PORT] });
+    assert.ok(report.ok, report.output);
+  });
+
+  test('still flags an empty User-Name next to an empty EAP-Key-Name in one segment', async () => {
+    const pcap = await writePcap(
+      rig,
+      'two-der-empty-user-name',
+      diameterOn(
+        Buffer.concat([
+          dea([encodeAvp(EAP_KEY_NAME, Buffer.alloc(0))]),
+          dea([encodeAvp(USER_NAME, Buffer.alloc(0))]),
+        ]),
+      ),
+    );
+    const report = await checkCapture(pcap, { diameterPorts: [DIAMETER_PORT] });
+    assert.equal(report.ok, false, report.output);
+    assert.match(report.output, /Data is empty/);
+  });
+
   test('still flags an empty AVP other than EAP-Key-Name', async () => {
     const pcap = await writePcap(
       rig,
