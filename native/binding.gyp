@@ -7,6 +7,12 @@
       "defines": ["NAPI_VERSION=8"]
     },
     {
+      "target_name": "aes128",
+      "sources": ["src/aes128.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    },
+    {
       "target_name": "raw_ip",
       "sources": ["src/raw_ip.c", "src/napi_util.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"],
