@@ -4,7 +4,6 @@ import { constantTimeEqual } from '../../crypto/constant-time.js';
 import { Eax } from '../../crypto/eax.js';
 import { buildEapPacket, EapCode, EapType } from '../../packet.js';
 import {
-  EAX_NONCE_LENGTH,
   PCHANNEL_FLAGS_LENGTH,
   PCHANNEL_NONCE_LENGTH,
   PCHANNEL_TAG_LENGTH,
@@ -14,6 +13,16 @@ import {
   PSK4_NONCE,
   PskT,
 } from './constants.js';
+import {
+  PAD_FIRST_BYTE,
+  TWEAKS,
+  TWEAK_CIPHERTEXT,
+  ciphertextBlock,
+  headerFirstBlock,
+  headerLastBlock,
+  nonceBlock,
+  tagOf,
+} from './pchannel-blocks.js';
 import { eaxNonce, pchannelLength, type PchannelView } from './pchannel.js';
 
 /**
@@ -190,13 +199,6 @@ export function buildSealedPsk4(
   return packet;
 }
 
-/** EAX §3 tweaks [0]_n, [1]_n, [2]_n: blocks 0, 1 and 2 of one input. */
-const TWEAK_HEADER = 1;
-const TWEAK_CIPHERTEXT = 2;
-const TWEAKS = Buffer.alloc(3 * AES_BLOCK); // block 0 is all zero: E([0]) is L
-TWEAKS[TWEAK_HEADER * AES_BLOCK + AES_BLOCK - 1] = TWEAK_HEADER;
-TWEAKS[TWEAK_CIPHERTEXT * AES_BLOCK + AES_BLOCK - 1] = TWEAK_CIPHERTEXT;
-
 /** Block slots of the depth-2 and depth-3 batches. */
 const SLOT_NONCE_3 = 0;
 const SLOT_NONCE_4 = 1;
@@ -208,57 +210,3 @@ const DEPTH_3_BLOCKS = 4;
 /** Batch inputs: `encryptEcb` copies them, so one scratch serves all sessions (zeroed after use). */
 const depth2Input = Buffer.alloc(DEPTH_2_BLOCKS * AES_BLOCK);
 const depth3Input = Buffer.alloc(DEPTH_3_BLOCKS * AES_BLOCK);
-
-/** RFC 4493 §2.4: a partial last block is padded with one 1 bit then zeros. */
-const PAD_FIRST_BYTE = 0x80;
-/** The EAX header spans one complete block and one partial block. */
-const HEADER_TAIL = PSK_EAX_HEADER_LENGTH - AES_BLOCK;
-if (HEADER_TAIL <= 0 || HEADER_TAIL >= AES_BLOCK) throw new Error('EAX header must span 1.x blocks');
-
-/** OMAC^0(N) = E(E([0]) ⊕ N ⊕ K1), E([0]) = L (first block of `l`): writes L ⊕ N ⊕ K1 into `slot`. */
-function nonceBlock(dst: Buffer, slot: number, nonce: number, l: Buffer, k1: Buffer): void {
-  const at = slot * AES_BLOCK;
-  dst.fill(0, at, at + EAX_NONCE_LENGTH);
-  dst.writeUInt32BE(nonce, at + EAX_NONCE_LENGTH - PCHANNEL_NONCE_LENGTH);
-  xorInto(dst, at, l, 0, AES_BLOCK);
-  xorInto(dst, at, k1, 0, AES_BLOCK);
-}
-
-/** OMAC^1(H), second block of the chain: E([1]) ⊕ H[0..16) (`header` starts with H). */
-function headerFirstBlock(dst: Buffer, slot: number, tweaked: Buffer, header: Buffer): void {
-  const at = slot * AES_BLOCK;
-  header.copy(dst, at, 0, AES_BLOCK);
-  xorInto(dst, at, tweaked, TWEAK_HEADER * AES_BLOCK, AES_BLOCK);
-}
-
-/**
- * OMAC^1(H), last block: previous ⊕ pad(H[16..22)) ⊕ K2 (the previous output is in `chain`'s slot;
- * `header` starts with H).
- */
-function headerLastBlock(dst: Buffer, slot: number, chain: Buffer, header: Buffer, k2: Buffer): void {
-  const at = slot * AES_BLOCK;
-  dst.fill(0, at, at + AES_BLOCK);
-  header.copy(dst, at, AES_BLOCK, PSK_EAX_HEADER_LENGTH);
-  dst[at + HEADER_TAIL] = PAD_FIRST_BYTE;
-  xorInto(dst, at, chain, at, AES_BLOCK);
-  xorInto(dst, at, k2, 0, AES_BLOCK);
-}
-
-/** OMAC^2(C) for a one-octet C: E([2]) ⊕ pad(C) ⊕ K2. */
-function ciphertextBlock(dst: Buffer, slot: number, tweaked: Buffer, encrypted: number, k2: Buffer): void {
-  const at = slot * AES_BLOCK;
-  dst.fill(0, at, at + AES_BLOCK);
-  dst[at] = encrypted;
-  dst[at + PCHANNEL_FLAGS_LENGTH] = PAD_FIRST_BYTE;
-  xorInto(dst, at, tweaked, TWEAK_CIPHERTEXT * AES_BLOCK, AES_BLOCK);
-  xorInto(dst, at, k2, 0, AES_BLOCK);
-}
-
-/** EAX §3: Tag = N' ⊕ H' ⊕ C', each taken from the slot of its batch output. */
-function tagOf(n: Buffer, nSlot: number, h: Buffer, hSlot: number, c: Buffer, cSlot: number): Buffer {
-  const tag = Buffer.allocUnsafe(AES_BLOCK);
-  n.copy(tag, 0, nSlot * AES_BLOCK, (nSlot + 1) * AES_BLOCK);
-  xorInto(tag, 0, h, hSlot * AES_BLOCK, AES_BLOCK);
-  xorInto(tag, 0, c, cSlot * AES_BLOCK, AES_BLOCK);
-  return tag;
-}

@@ -3,7 +3,6 @@ import { doubleBlock } from '../../crypto/cmac.js';
 import { constantTimeEqual } from '../../crypto/constant-time.js';
 import { Eax } from '../../crypto/eax.js';
 import {
-  EAX_NONCE_LENGTH,
   PCHANNEL_FLAGS_LENGTH,
   PCHANNEL_NONCE_LENGTH,
   PSK_EAX_HEADER_LENGTH,
@@ -12,6 +11,14 @@ import {
   PSK4_NONCE,
   PskResult,
 } from './constants.js';
+import {
+  TWEAKS,
+  ciphertextBlock,
+  counterBlock,
+  headerFirstBlock,
+  headerLastBlock,
+  nonceBlock,
+} from './pchannel-blocks.js';
 import { eaxNonce, type PchannelView } from './pchannel.js';
 
 /**
@@ -124,15 +131,6 @@ export class ServerPchannel {
   }
 }
 
-/** EAX §3 tweaks [0]_n, [1]_n, [2]_n: blocks 0, 1 and 2 of one input. */
-const TWEAK_NONCE = 0;
-const TWEAK_HEADER = 1;
-const TWEAK_CIPHERTEXT = 2;
-const TWEAKS = Buffer.alloc(3 * AES_BLOCK);
-TWEAKS[TWEAK_NONCE * AES_BLOCK + AES_BLOCK - 1] = TWEAK_NONCE; // all zero: E([0]) is L
-TWEAKS[TWEAK_HEADER * AES_BLOCK + AES_BLOCK - 1] = TWEAK_HEADER;
-TWEAKS[TWEAK_CIPHERTEXT * AES_BLOCK + AES_BLOCK - 1] = TWEAK_CIPHERTEXT;
-
 /** Block slots of the depth-2 and depth-3 batches. */
 const SLOT_NONCE_3 = 0;
 const SLOT_NONCE_4 = 1;
@@ -142,54 +140,3 @@ const BATCH = 4;
 /** The input of one batch: `encryptEcb` copies it, so one scratch serves all sessions (zeroed after use). */
 const batchInput = Buffer.alloc(BATCH * AES_BLOCK);
 const pairInput = Buffer.alloc(2 * AES_BLOCK);
-
-/** RFC 4493 §2.4: a partial last block is padded with one 1 bit then zeros. */
-const PAD_FIRST_BYTE = 0x80;
-/** The EAX header spans one complete block and one partial block. */
-const HEADER_TAIL = PSK_EAX_HEADER_LENGTH - AES_BLOCK;
-if (HEADER_TAIL <= 0 || HEADER_TAIL >= AES_BLOCK) throw new Error('EAX header must span 1.x blocks');
-
-/** OMAC^0(N) = E(E([0]) ⊕ N ⊕ K1), E([0]) = L (first block of `l`): writes L ⊕ N ⊕ K1 into `slot`. */
-function nonceBlock(dst: Buffer, slot: number, nonce: number, l: Buffer, k1: Buffer): void {
-  const at = slot * AES_BLOCK;
-  dst.fill(0, at, at + EAX_NONCE_LENGTH);
-  dst.writeUInt32BE(nonce, at + EAX_NONCE_LENGTH - PCHANNEL_NONCE_LENGTH);
-  xorInto(dst, at, l, 0, AES_BLOCK);
-  xorInto(dst, at, k1, 0, AES_BLOCK);
-}
-
-/** CTR (EAX §3): the first counter block is N' itself (its output is in `nonces`' slot). */
-function counterBlock(dst: Buffer, slot: number, nonces: Buffer): void {
-  const at = slot * AES_BLOCK;
-  nonces.copy(dst, at, at, at + AES_BLOCK);
-}
-
-/** OMAC^1(H), second block of the chain: E([1]) ⊕ H[0..16) (`header` starts with H). */
-function headerFirstBlock(dst: Buffer, slot: number, tweaked: Buffer, header: Buffer): void {
-  const at = slot * AES_BLOCK;
-  header.copy(dst, at, 0, AES_BLOCK);
-  xorInto(dst, at, tweaked, TWEAK_HEADER * AES_BLOCK, AES_BLOCK);
-}
-
-/**
- * OMAC^1(H), last block: previous ⊕ pad(H[16..22)) ⊕ K2 (the previous output is in `chain`'s slot;
- * `header` starts with H).
- */
-function headerLastBlock(dst: Buffer, slot: number, chain: Buffer, header: Buffer, k2: Buffer): void {
-  const at = slot * AES_BLOCK;
-  dst.fill(0, at, at + AES_BLOCK);
-  header.copy(dst, at, AES_BLOCK, PSK_EAX_HEADER_LENGTH);
-  dst[at + HEADER_TAIL] = PAD_FIRST_BYTE;
-  xorInto(dst, at, chain, at, AES_BLOCK);
-  xorInto(dst, at, k2, 0, AES_BLOCK);
-}
-
-/** OMAC^2(C) for a one-octet C: E([2]) ⊕ pad(C) ⊕ K2. */
-function ciphertextBlock(dst: Buffer, slot: number, tweaked: Buffer, encrypted: number, k2: Buffer): void {
-  const at = slot * AES_BLOCK;
-  dst.fill(0, at, at + AES_BLOCK);
-  dst[at] = encrypted;
-  dst[at + PCHANNEL_FLAGS_LENGTH] = PAD_FIRST_BYTE;
-  xorInto(dst, at, tweaked, TWEAK_CIPHERTEXT * AES_BLOCK, AES_BLOCK);
-  xorInto(dst, at, k2, 0, AES_BLOCK);
-}
