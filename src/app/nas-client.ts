@@ -1,15 +1,11 @@
 import {
-  AVP_HEADER_LENGTH,
-  AvpOffset,
   CommandFlag,
-  DIAMETER_VERSION,
-  HEADER_LENGTH,
-  HeaderOffset,
   answerSkeleton,
   encodeAnswer,
   encodeAvps,
+  encodeMessage,
   octets,
-  pad4,
+  raw,
   u32,
   utf8,
   type AvpSpec,
@@ -22,7 +18,6 @@ import {
   CommandCode,
   ResultCode,
 } from '../diameter/dict/constants.gen.js';
-import { AvpFlag } from '../diameter/dict/index.js';
 import { EapCode, parseEapPacket, type EapPskPeer } from '../eap/index.js';
 import { buildIdentity } from '../eap/packet.js';
 import { eapResponseIdentity } from './der-fields.js';
@@ -35,9 +30,6 @@ import { eapResponseIdentity } from './der-fields.js';
 
 /** RFC 6733 §3: the node writes the Hop-by-Hop Identifier when it sends. */
 const HOP_BY_HOP_PLACEHOLDER = 0;
-/** RFC 6733 §3, §4.1: Message Length, Command Code and AVP Length are 24-bit. */
-const UINT24_BYTES = 3;
-const UINT24_MAX = 0xffffff;
 /** RFC 6733 §4.2 Unsigned32. */
 const UNSIGNED32_LENGTH = 4;
 /** Identifier of the NAS's own EAP-Request/Identity to the peer (RFC 4072 §2.1: the NAS may do it). */
@@ -102,54 +94,35 @@ export interface DerSpec {
  * User-Name, EAP-Payload, [empty EAP-Key-Name], every State of the previous DEA,
  * Called-/Calling-Station-Id, Framed-MTU.
  *
- * Written in one pass into one exact-size buffer (the load generator sends one DER per round):
- * the AVPs that are the same for every DER of a NAS are encoded once (fixedAvps), and the
- * Destination-Host and State of the previous DEA are copied straight from its frame.
+ * The AVPs that are the same for every DER of a NAS are encoded once (fixedAvps) and copied raw;
+ * Destination-Host and State are taken from the previous DEA's frame without a copy (the encoder
+ * copies them into the DER).
  */
 export function buildDer(o: NasClientOptions, d: DerSpec): Buffer {
-  const fixed = fixedAvps(o);
+  const avps: AvpSpec[] = [utf8(AvpCode.SessionId, d.sessionId), raw(fixedAvps(o))];
   // RFC 6733 §6.1: later requests of the session also name the server that answered.
   const server = d.previous?.find(AvpCode.OriginHost);
+  if (server !== undefined) avps.push(octets(AvpCode.DestinationHost, server.data));
+  if (d.userName !== undefined) avps.push(utf8(AvpCode.UserName, d.userName));
+  avps.push(octets(AvpCode.EAPPayload, d.eapPayload));
+  if (o.requestKeyName ?? true) avps.push(EMPTY_EAP_KEY_NAME);
   // RFC 4072 §3.1: echo every State AVP of the previous DEA unchanged.
-  const states = d.previous?.findAll(AvpCode.State);
-  const keyName = o.requestKeyName ?? true;
-  const sessionIdBytes = Buffer.byteLength(d.sessionId, 'utf8');
-  const userNameBytes = d.userName === undefined ? 0 : Buffer.byteLength(d.userName, 'utf8');
-  let length = HEADER_LENGTH + pad4(AVP_HEADER_LENGTH + sessionIdBytes) + fixed.length;
-  if (server !== undefined) length += pad4(AVP_HEADER_LENGTH + server.data.length);
-  if (d.userName !== undefined) length += pad4(AVP_HEADER_LENGTH + userNameBytes);
-  length += pad4(AVP_HEADER_LENGTH + d.eapPayload.length);
-  if (keyName) length += AVP_HEADER_LENGTH;
-  if (states !== undefined) for (const st of states) length += pad4(st.length);
-  const tail = optionalTail(o);
-  length += tail.length;
-  if (length > UINT24_MAX) throw new RangeError(`DER too long (${length})`);
-
-  const buf = Buffer.allocUnsafe(length);
-  // RFC 6733 §3: the header; the node writes the Hop-by-Hop Identifier when it sends.
-  buf[HeaderOffset.VERSION] = DIAMETER_VERSION;
-  buf.writeUIntBE(length, HeaderOffset.LENGTH, UINT24_BYTES);
-  buf[HeaderOffset.FLAGS] = DER_FLAGS;
-  buf.writeUIntBE(CommandCode.DiameterEAP, HeaderOffset.COMMAND_CODE, UINT24_BYTES);
-  buf.writeUInt32BE(ApplicationId.DiameterEAP, HeaderOffset.APPLICATION_ID);
-  buf.writeUInt32BE(HOP_BY_HOP_PLACEHOLDER, HeaderOffset.HOP_BY_HOP);
-  buf.writeUInt32BE(d.endToEnd, HeaderOffset.END_TO_END);
-  let at = writeUtf8Avp(buf, HEADER_LENGTH, AvpCode.SessionId, d.sessionId, sessionIdBytes);
-  at += fixed.copy(buf, at);
-  if (server !== undefined) at = writeOctetsAvp(buf, at, AvpCode.DestinationHost, server.data);
-  if (d.userName !== undefined) at = writeUtf8Avp(buf, at, AvpCode.UserName, d.userName, userNameBytes);
-  at = writeOctetsAvp(buf, at, AvpCode.EAPPayload, d.eapPayload);
-  if (keyName) at += EMPTY_EAP_KEY_NAME.copy(buf, at);
-  if (states !== undefined) for (const st of states) at = writeRawAvp(buf, at, st.raw);
-  tail.copy(buf, at);
-  return buf;
+  for (const st of d.previous?.findAll(AvpCode.State) ?? []) avps.push(raw(st.raw));
+  if (o.calledStationId !== undefined) avps.push(utf8(AvpCode.CalledStationId, o.calledStationId));
+  if (o.callingStationId !== undefined) avps.push(utf8(AvpCode.CallingStationId, o.callingStationId));
+  if (o.framedMtu !== undefined) avps.push(u32(AvpCode.FramedMTU, o.framedMtu));
+  return encodeMessage({
+    commandCode: CommandCode.DiameterEAP,
+    applicationId: ApplicationId.DiameterEAP,
+    flags: CommandFlag.R | CommandFlag.P,
+    hopByHop: HOP_BY_HOP_PLACEHOLDER,
+    endToEnd: d.endToEnd,
+    avps,
+  });
 }
 
-/** RFC 6733 §3: a request (R) that may be proxied (P). */
-const DER_FLAGS = CommandFlag.R | CommandFlag.P;
 /** RFC 4072 §3.1, RFC 5247 §1.4: an empty EAP-Key-Name asks for the EAP Session-Id. */
-const EMPTY_EAP_KEY_NAME = encodeAvps([octets(AvpCode.EAPKeyName, Buffer.alloc(0))]);
-const NO_AVPS = Buffer.alloc(0);
+const EMPTY_EAP_KEY_NAME = octets(AvpCode.EAPKeyName, Buffer.alloc(0));
 /** NAS identities whose fixed AVPs are kept (a generator has a few, the simulator one). */
 const MAX_CACHED_NAS = 64;
 
@@ -182,48 +155,6 @@ function fixedAvps(o: NasClientOptions): Buffer {
     avps,
   });
   return avps;
-}
-
-/** Called-/Calling-Station-Id and Framed-MTU when configured (the simulator's options; rare). */
-function optionalTail(o: NasClientOptions): Buffer {
-  const avps: AvpSpec[] = [];
-  if (o.calledStationId !== undefined) avps.push(utf8(AvpCode.CalledStationId, o.calledStationId));
-  if (o.callingStationId !== undefined) avps.push(utf8(AvpCode.CallingStationId, o.callingStationId));
-  if (o.framedMtu !== undefined) avps.push(u32(AvpCode.FramedMTU, o.framedMtu));
-  return avps.length === 0 ? NO_AVPS : encodeAvps(avps);
-}
-
-/** RFC 6733 §4.1: AVP header (code, flags M, length) for `dataLength` octets; returns the data offset. */
-function writeAvpHeader(buf: Buffer, at: number, code: number, dataLength: number): number {
-  buf.writeUInt32BE(code, at + AvpOffset.CODE);
-  buf[at + AvpOffset.FLAGS] = AvpFlag.M;
-  buf.writeUIntBE(AVP_HEADER_LENGTH + dataLength, at + AvpOffset.LENGTH, UINT24_BYTES);
-  return at + AVP_HEADER_LENGTH;
-}
-
-/** RFC 6733 §4.1: zero padding to the next multiple of 4 after `end`; returns the padded end. */
-function padTo4(buf: Buffer, avpStart: number, end: number): number {
-  const padded = avpStart + pad4(end - avpStart);
-  buf.fill(0, end, padded);
-  return padded;
-}
-
-function writeUtf8Avp(buf: Buffer, at: number, code: number, value: string, bytes: number): number {
-  const data = writeAvpHeader(buf, at, code, bytes);
-  buf.write(value, data, 'utf8');
-  return padTo4(buf, at, data + bytes);
-}
-
-function writeOctetsAvp(buf: Buffer, at: number, code: number, value: Buffer): number {
-  const data = writeAvpHeader(buf, at, code, value.length);
-  value.copy(buf, data);
-  return padTo4(buf, at, data + value.length);
-}
-
-/** An AVP copied byte for byte (RFC 4072 §3.1 State echo), padded. */
-function writeRawAvp(buf: Buffer, at: number, raw: Buffer): number {
-  raw.copy(buf, at);
-  return padTo4(buf, at, at + raw.length);
 }
 
 function resultCodeOf(m: MessageView): number | undefined {
