@@ -1,6 +1,6 @@
 import { createServer, Socket, type Server } from 'node:net';
 import { isIP } from 'node:net';
-import { loadAddon } from '../native-addon.js';
+import { loadAddon } from '../../../util/native-addon.js';
 import { advertisedLocalAddresses, unmapIpv4 } from '../local-addresses.js';
 import { listenerFromServer } from '../tcp.js';
 import {

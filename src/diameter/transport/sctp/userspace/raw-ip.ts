@@ -1,4 +1,4 @@
-import { loadAddon } from '../../native-addon.js';
+import { loadAddon } from '../../../../util/native-addon.js';
 
 /** The raw_ip addon's surface (native/src/raw_ip.c). */
 interface RawIpAddon {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadAddon } from '../../../../../src/diameter/transport/native-addon.js';
+import { loadAddon } from '../../../../../src/util/native-addon.js';
 import { KernelSctpTransport, probeKernelSctp } from '../../../../../src/diameter/transport/sctp/kernel.js';
 
 /**
