@@ -25,11 +25,6 @@ export class AnswerChunks {
     return this.#lastOffset;
   }
 
-  /** Chunks currently allocated (for tests and a gauge). */
-  get chunkCount(): number {
-    return this.#chunks.length - this.#freeIds.length;
-  }
-
   /** Copies `answer` into a chunk; returns the chunk id (the offset is `lastOffset`). */
   store(answer: Buffer): number {
     const current = this.#current === NO_CHUNK ? undefined : this.#chunks[this.#current];
