@@ -48,7 +48,7 @@ interface CachedKeys {
  * 3. AK/KDK (RFC 4764 §3.1) derived once per PSK and kept in a bounded LRU keyed by identity. The
  *    cached entry is reused only while the stored PSK is byte-identical, so a re-provisioned
  *    device never authenticates with stale keys; the same PskKeys object is returned for the same
- *    PSK, which lets src/eap keep its cipher objects (keyContext is a WeakMap on that object).
+ *    PSK, and it carries its cipher objects (see keyContext in src/eap).
  */
 export function createDeviceLookup(options: DeviceLookupOptions): DeviceLookupFactory {
   const store = options.store;

@@ -26,9 +26,13 @@ export class Cmac {
   constructor(key: Buffer | Aes128) {
     this.#aes = key instanceof Aes128 ? key : new Aes128(key);
     // RFC 4493 §2.3 Generate_Subkey: L = AES-128(K, 0^128); K1 = L << 1 (^ Rb); K2 = K1 << 1 (^ Rb).
-    const l = Buffer.from(this.#aes.encryptBlock(Buffer.alloc(AES_BLOCK)));
-    this.#k1 = doubleBlock(l);
-    this.#k2 = doubleBlock(this.#k1);
+    const l = this.#aes.encryptBlock(Buffer.alloc(AES_BLOCK));
+    // Both subkeys in one slice of Node's pool: a Cmac lives as long as its device's cached keys,
+    // and a Buffer.alloc each would be two ArrayBuffers per cached device for every full GC to sweep.
+    const subkeys = Buffer.allocUnsafe(2 * AES_BLOCK);
+    this.#k1 = doubleBlockInto(l, subkeys.subarray(0, AES_BLOCK));
+    this.#k2 = doubleBlockInto(this.#k1, subkeys.subarray(AES_BLOCK));
+    l.fill(0);
   }
 
   /** The cipher this MAC runs on, for callers that also need raw blocks under the same key. */
@@ -66,7 +70,10 @@ export class Cmac {
  * when the top bit was set.
  */
 export function doubleBlock(block: Buffer): Buffer {
-  const out = Buffer.alloc(AES_BLOCK);
+  return doubleBlockInto(block, Buffer.alloc(AES_BLOCK));
+}
+
+function doubleBlockInto(block: Buffer, out: Buffer): Buffer {
   for (let i = 0; i < AES_BLOCK - 1; i++) out[i] = ((block[i]! << 1) | (block[i + 1]! >>> 7)) & 0xff;
   out[AES_BLOCK - 1] = (block[AES_BLOCK - 1]! << 1) & 0xff;
   if (block[0]! & 0x80) out[AES_BLOCK - 1]! ^= RB;

@@ -5,7 +5,7 @@ import { PSK_EMSK_LENGTH, PSK_KEY_LENGTH, PSK_MSK_LENGTH, PSK_RAND_LENGTH } from
 
 /**
  * The two long-term keys derived from a PSK (RFC 4764 §3.1). The store may keep these instead of
- * the PSK. Treat as immutable: cipher objects are cached per PskKeys object (see keyContext).
+ * the PSK. Treat as immutable: keys from `derivePskKeys` carry their cipher objects (see keyContext).
  */
 export type PskKeys = { readonly ak: Buffer; readonly kdk: Buffer };
 
@@ -22,6 +22,31 @@ const KDK_COUNTER = 2;
 const SESSION_BLOCKS = 9;
 const LAST = AES_BLOCK - 1;
 
+/**
+ * AK and KDK as `derivePskKeys` returns them: they carry their cipher objects, created on first use
+ * and kept as long as the keys are (a store that caches these per device caches its AES state too).
+ * Held by the object itself rather than in a WeakMap keyed by it: every WeakMap entry is an
+ * ephemeron, and with one per cached device their marking dominated eapd's full-GC pauses.
+ */
+class DerivedPskKeys implements PskKeys {
+  readonly ak: Buffer;
+  readonly kdk: Buffer;
+  #context: PskKeyContext | undefined;
+
+  constructor(ak: Buffer, kdk: Buffer) {
+    this.ak = ak;
+    this.kdk = kdk;
+  }
+
+  get context(): PskKeyContext {
+    return (this.#context ??= newKeyContext(this));
+  }
+}
+
+function newKeyContext(keys: PskKeys): PskKeyContext {
+  return { ak: new Cmac(keys.ak), kdk: new Aes128(keys.kdk) };
+}
+
 /** RFC 4764 §3.1: M = AES(PSK, 0); AK = AES(PSK, M ⊕ c1); KDK = AES(PSK, M ⊕ c2). */
 export function derivePskKeys(psk: Buffer): PskKeys {
   if (psk.length !== PSK_KEY_LENGTH) throw new RangeError(`EAP-PSK PSK must be ${PSK_KEY_LENGTH} octets`);
@@ -31,24 +56,22 @@ export function derivePskKeys(psk: Buffer): PskKeys {
   inputs[LAST]! ^= AK_COUNTER;
   inputs[AES_BLOCK + LAST]! ^= KDK_COUNTER;
   const out = aes.encryptEcb(inputs);
+  const keys = new DerivedPskKeys(
+    Buffer.from(out.subarray(0, AES_BLOCK)),
+    Buffer.from(out.subarray(AES_BLOCK)),
+  );
   m.fill(0);
   inputs.fill(0);
-  return { ak: Buffer.from(out.subarray(0, AES_BLOCK)), kdk: Buffer.from(out.subarray(AES_BLOCK)) };
+  out.fill(0);
+  return keys;
 }
 
-const contexts = new WeakMap<PskKeys, PskKeyContext>();
-
 /**
- * The cipher objects for `keys`, created on first use and kept as long as the keys object lives:
- * a store that caches PskKeys objects per device thereby also caches their AES state.
+ * The cipher objects for `keys`: those of keys from `derivePskKeys` are created once and kept with
+ * them; keys built any other way get fresh ones on each call.
  */
 export function keyContext(keys: PskKeys): PskKeyContext {
-  let ctx = contexts.get(keys);
-  if (ctx === undefined) {
-    ctx = { ak: new Cmac(keys.ak), kdk: new Aes128(keys.kdk) };
-    contexts.set(keys, ctx);
-  }
-  return ctx;
+  return keys instanceof DerivedPskKeys ? keys.context : newKeyContext(keys);
 }
 
 /** True when both keys have the RFC 4764 length. */

@@ -41,6 +41,17 @@ describe('AES-CMAC (RFC 4493)', () => {
     }
   });
 
+  test('keeps its subkeys while later keys and buffers are carved from the same pool', () => {
+    const early = new Cmac(KEY);
+    for (let i = 0; i < 1_000; i++) {
+      new Cmac(Buffer.alloc(16, i)).mac([MESSAGE]);
+      Buffer.allocUnsafe(32).fill(0xa5);
+    }
+    for (const ex of EXAMPLES) {
+      assert.equal(early.mac([MESSAGE.subarray(0, ex.length)]).toString('hex'), ex.mac);
+    }
+  });
+
   test('rejects a key that is not 16 octets', () => {
     assert.throws(() => new Cmac(Buffer.alloc(15)), RangeError);
   });

@@ -66,6 +66,13 @@ describe('EAP-PSK key derivation (RFC 4764 §3)', () => {
     assert.notEqual(keyContext(keys), keyContext({ ak: keys.ak, kdk: keys.kdk }));
   });
 
+  test('a context made for plain keys computes the same MAC_S as the cached one', () => {
+    const keys = derivePskKeys(HOSTAPD.psk);
+    const plain = keyContext({ ak: Buffer.from(keys.ak), kdk: Buffer.from(keys.kdk) });
+    const parts = [HOSTAPD.randP];
+    assert.deepEqual(plain.ak.mac(parts), keyContext(keys).ak.mac(parts));
+  });
+
   test('rejects a PSK that is not 16 octets', () => {
     assert.throws(() => derivePskKeys(Buffer.alloc(32)), RangeError);
   });
