@@ -8,6 +8,7 @@ import {
 } from './crypto/master-key-file.js';
 import { MasterKey } from './crypto/master-key.js';
 import type { DeviceStore } from './device-store.js';
+import { InstrumentedDeviceStore } from './instrumented-store.js';
 import { SqliteDeviceStore } from './sqlite/sqlite-device-store.js';
 import { StoreError, StoreErrorCode } from './store-error.js';
 import type { StoreLogger } from './store-logger.js';
@@ -43,9 +44,10 @@ export function parseStoreUrl(url: string): StoreLocation {
 }
 
 /**
- * Opens the device store. The master key file is loaded (refused if group/world accessible) or,
- * when absent and the database holds no device, created. A database whose rows are under another
- * key is refused with a message that says which key it needs.
+ * Opens the device store, every operation published for metrics (InstrumentedDeviceStore). The
+ * master key file is loaded (refused if group/world accessible) or, when absent and the database
+ * holds no device, created. A database whose rows are under another key is refused with a message
+ * that says which key it needs.
  */
 export async function openStore(options: OpenStoreOptions): Promise<DeviceStore> {
   const location = parseStoreUrl(options.url);
@@ -88,7 +90,7 @@ export async function openStore(options: OpenStoreOptions): Promise<DeviceStore>
       }
     }
     checkKey(store, keyFile);
-    return store;
+    return new InstrumentedDeviceStore(store);
   } catch (e) {
     await store.close();
     throw e;

@@ -279,6 +279,14 @@ describe('dashboard and alert PromQL against a real Prometheus scraping the real
     );
     const identity = await prometheus.query('count({__name__=~"eapd_.+", identity!=""})');
     assert.equal(identity.length, 0, 'no series carries an identity label');
+    // Every authentication looked its device up in the store (unknown ones too), and none failed.
+    const lookups = await prometheus.query(
+      'sum by (result) (eapd_store_operation_duration_seconds_count{operation="get_credentials"})',
+    );
+    const lookupCount = (result: string): number =>
+      lookups.find((s) => s.metric['result'] === result)?.value ?? 0;
+    assert.ok(lookupCount('ok') >= AUTHENTICATIONS, JSON.stringify(lookups));
+    assert.equal(lookupCount('error'), 0, JSON.stringify(lookups));
   });
 
   test('eapd_eap_sessions_active counts the conversations in progress on both fronts', async () => {
