@@ -12,6 +12,11 @@ const CONNECTIONS = 4;
 const DEVICES = 10_000;
 const TARGET_RATE = 5_000;
 const TARGET_P99_MS = 5;
+/**
+ * The target rate runs longer than the others: at 5,000/s eapd's full GCs come every 1-3 s, so a
+ * 5 s window holds 0-2 of them and its p99 is one draw (docs/performance.md, round 3).
+ */
+const TARGET_RUN_MS = 20_000;
 const US_PER_S = 1e6;
 
 /** (2) Open-loop latency p50/p95/p99 at fixed authentication rates, against a near-idle baseline. */
@@ -27,6 +32,7 @@ export const latencyScenario: Scenario = {
       await gen.openLoop({ rate: 2_000, durationMs: 1_000 });
       const figures: Record<string, number | string> = {
         runSecondsPerRate: runMs / 1000,
+        runSecondsAtTarget: (ctx.quick ? runMs : TARGET_RUN_MS) / 1000,
         connections: CONNECTIONS,
       };
       let baseP99 = 0;
@@ -36,7 +42,8 @@ export const latencyScenario: Scenario = {
         const meter = new CpuMeter(server.pid);
         const machine0 = machineBusyCpuSeconds();
         meter.start();
-        const r = await gen.openLoop({ rate, durationMs: runMs });
+        const durationMs = rate === TARGET_RATE && !ctx.quick ? TARGET_RUN_MS : runMs;
+        const r = await gen.openLoop({ rate, durationMs });
         const cpu = meter.read();
         const others = machineBusyCpuSeconds() - machine0 - cpu.cpuSeconds - r.generatorCpuSeconds;
         const t = r.tail;
