@@ -27,6 +27,8 @@ export interface EapdServer {
   readonly pid: number;
   readonly diameterPort: number;
   readonly radiusPort: number | undefined;
+  /** The admin listener (`/metrics`), on 127.0.0.1. */
+  readonly adminPort: number;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startEapdServer(o: EapdServerOptions): Promise<EapdServer>
     pid: child.pid!,
     diameterPort,
     radiusPort,
+    adminPort,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import { benchDevices } from '../lib/bench-devices.js';
 import { DiameterLoadGenerator } from '../lib/diameter-generator.js';
 import { machineBusyCpuSeconds } from '../lib/machine-cpu.js';
+import { runtimeWindow, scrapeEapdRuntime } from '../lib/eapd-runtime.js';
 import { CpuMeter } from '../lib/proc-stats.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
 import { ratio, round3 } from '../lib/stats.js';
@@ -39,6 +40,8 @@ export const latencyScenario: Scenario = {
       let p99AtTarget = Number.POSITIVE_INFINITY;
       let failedAtTarget = 0;
       for (const rate of [BASELINE_RATE, ...RATES]) {
+        // Outside the CPU window: a scrape costs eapd a little CPU (and restarts its loop-lag maximum).
+        const runtime0 = await scrapeEapdRuntime(server.adminPort);
         const meter = new CpuMeter(server.pid);
         const machine0 = machineBusyCpuSeconds();
         meter.start();
@@ -46,12 +49,19 @@ export const latencyScenario: Scenario = {
         const r = await gen.openLoop({ rate, durationMs });
         const cpu = meter.read();
         const others = machineBusyCpuSeconds() - machine0 - cpu.cpuSeconds - r.generatorCpuSeconds;
+        const eapdRuntime = runtimeWindow(runtime0, await scrapeEapdRuntime(server.adminPort));
         const t = r.tail;
         ctx.log(
           `  ${rate}/s: reached ${r.ratePerSecond.toFixed(0)}/s, p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, failed ${r.failed}; ` +
             `slowest 1 %: ${t.latencyMs} ms = start lag ${t.startLagMs} + waiting for DEAs ${t.waitMs} + generator work ${t.clientMs} (generator GC ${t.generatorGcMs}); ` +
-            `generator GC ${r.generatorGc.count}× max ${r.generatorGc.maxMs} ms, other processes ${round3(others / cpu.wallSeconds)} cores`,
+            `generator GC ${r.generatorGc.count}× max ${r.generatorGc.maxMs} ms, other processes ${round3(others / cpu.wallSeconds)} cores; ` +
+            `eapd: ${eapdRuntime.majorGcs} full GCs (${eapdRuntime.majorGcMs} ms), ${eapdRuntime.minorGcs} young (${eapdRuntime.minorGcMs} ms), longest loop stall ${eapdRuntime.loopLagMaxMs} ms`,
         );
+        figures[`eapdFullGcsAt${rate}`] = eapdRuntime.majorGcs;
+        figures[`eapdFullGcMsAt${rate}`] = eapdRuntime.majorGcMs;
+        figures[`eapdYoungGcsAt${rate}`] = eapdRuntime.minorGcs;
+        figures[`eapdYoungGcMsAt${rate}`] = eapdRuntime.minorGcMs;
+        figures[`eapdLoopLagMaxMsAt${rate}`] = eapdRuntime.loopLagMaxMs;
         figures[`startLagP99MsAt${rate}`] = r.startLagMs.p99;
         figures[`tailMeanMsAt${rate}`] = t.latencyMs;
         figures[`tailWaitingForDeaMsAt${rate}`] = t.waitMs;
@@ -101,6 +111,7 @@ export const latencyScenario: Scenario = {
           'Starts are released by a timer while the next one is more than 1.5 ms away and by setImmediate polling when nearer (no 1 ms tick releasing bursts); the remaining lag is reported (startLagP99Ms).',
           "tail*: mean over the slowest 1 % of authentications of their latency, their time waiting for DEAs (eapd's work and GC pauses, loopback, the generator reading late), the generator's own work between rounds, and the generator GC pauses that overlapped them.",
           'otherProcessesCores: CPU used by processes other than eapd and the generator during the rate (from /proc/stat): above ~0.2 the figures are disturbed.',
+          "eapdFullGcs / eapdFullGcMs / eapdYoungGcs / eapdYoungGcMs / eapdLoopLagMaxMs: eapd's own /metrics read before and after each rate (nodejs_gc_duration_seconds by kind, nodejs_eventloop_lag_max_seconds at prom-client's 10 ms resolution). The full GCs that fall in a window, and the loop stalls around them, are what the tail is made of (docs/performance.md, round 3).",
         ],
       };
     });
