@@ -7,6 +7,7 @@ import {
   HEADER_LENGTH,
   HeaderOffset,
   UINT24_BYTES,
+  isAvpList,
   pad4,
 } from './header.js';
 import type { MessageView } from './message-view.js';
@@ -36,7 +37,8 @@ export interface LocalIdentity {
 
 /**
  * Reads the header and the top-level Session-Id / Proxy-Info of a request. Bounds-checked: on a
- * malformed AVP list it keeps what it found before the damage, so error answers can still be built.
+ * malformed AVP list it keeps what it found before the damage, so error answers can still be built;
+ * a Proxy-Info whose contents are not AVPs is left out.
  */
 export function answerSkeleton(req: MessageView): AnswerSkeleton {
   const frame = req.frame;
@@ -52,7 +54,10 @@ export function answerSkeleton(req: MessageView): AnswerSkeleton {
       // The value is copied, the flags are ours: a request's bad flag bits must not echo back.
       if (code === AvpCode.SessionId && sessionId === undefined)
         sessionId = octets(AvpCode.SessionId, frame.subarray(off + AVP_HEADER_LENGTH, off + len));
-      else if (code === AvpCode.ProxyInfo) proxyInfo.push(raw(frame.subarray(off, off + len)));
+      // RFC 6733 §6.7.2: Proxy-Info is echoed as it came, but only when its contents are AVPs; one
+      // that is not cannot be routed on by any proxy and would make the answer malformed too.
+      else if (code === AvpCode.ProxyInfo && isAvpList(frame, off + AVP_HEADER_LENGTH, off + len))
+        proxyInfo.push(raw(frame.subarray(off, off + len)));
     }
     off += pad4(len);
   }

@@ -1,3 +1,5 @@
+import { AvpFlag } from '../dict/model.js';
+
 /** RFC 6733 §3: the 20-octet Diameter header. */
 export const HEADER_LENGTH = 20;
 export const DIAMETER_VERSION = 1;
@@ -43,6 +45,29 @@ const ALIGN = 4;
 /** Length rounded up to a multiple of 4 (RFC 6733 §4: AVPs are padded to 32 bits). */
 export function pad4(n: number): number {
   return (n + ALIGN - 1) & ~(ALIGN - 1);
+}
+
+/**
+ * The length of the AVP at `off` when its header (with the Vendor-ID when the V bit is set) and
+ * its declared length fit before `end` (RFC 6733 §4.1), else 0.
+ */
+export function framedAvpLength(frame: Buffer, off: number, end: number): number {
+  const avail = end - off;
+  const vendor = avail > AvpOffset.FLAGS && (frame[off + AvpOffset.FLAGS]! & AvpFlag.V) !== 0;
+  const header = vendor ? AVP_VENDOR_HEADER_LENGTH : AVP_HEADER_LENGTH;
+  const len = avail >= header ? frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES) : 0;
+  return len < header || len > avail ? 0 : len;
+}
+
+/** True when [start, end) holds whole AVPs only: the contents of a Grouped AVP (RFC 6733 §4.4). */
+export function isAvpList(frame: Buffer, start: number, end: number): boolean {
+  for (let off = start; off < end;) {
+    const len = framedAvpLength(frame, off, end);
+    if (len === 0) return false;
+    // The last AVP of a Grouped value may come without its padding: stop at the group's end.
+    off = Math.min(off + pad4(len), end);
+  }
+  return true;
 }
 
 export function readVersion(frame: Buffer): number {

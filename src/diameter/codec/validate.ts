@@ -14,6 +14,7 @@ import {
   HEADER_LENGTH,
   HeaderOffset,
   UINT24_BYTES,
+  framedAvpLength,
   pad4,
 } from './header.js';
 import type { MessageView } from './message-view.js';
@@ -198,15 +199,12 @@ function checkFraming(
   let count = 0;
   let off = start;
   while (off < end) {
-    const avail = end - off;
-    const vendor = avail > AvpOffset.FLAGS && (frame[off + AvpOffset.FLAGS]! & AvpFlag.V) !== 0;
-    const header = vendor ? AVP_VENDOR_HEADER_LENGTH : AVP_HEADER_LENGTH;
-    const len = avail >= header ? frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES) : 0;
-    if (len < header || len > avail)
+    const len = framedAvpLength(frame, off, end);
+    if (len === 0)
       return fail(
         ResultCode.DIAMETER_INVALID_AVP_LENGTH,
         `AVP in ${grammar.name}: bad length`,
-        minimalAvp(frame, off, avail, undefined),
+        minimalAvp(frame, off, end - off, undefined),
       );
     count++;
     off = Math.min(off + pad4(len), end);

@@ -87,6 +87,23 @@ describe('buildErrorAnswer', () => {
     assert.equal(ans.find(Code.ErrorMessage)!.flags & A.M, 0);
     assert.equal(validateMessage(dict, ans), undefined);
   });
+  test('leaves out a Proxy-Info whose contents are not AVPs, keeps the well-formed ones in order, and stays valid', () => {
+    // Found by the validator fuzzer (seed 1066777738): a 3xxx error earlier in the request, then a
+    // Proxy-Info holding text. Echoing it made the answer itself malformed (5014 inside it).
+    const bad = avpBytes({ code: Code.UserName, flags: A.M | 0x01, data: textData('u') });
+    const avps = derAvps();
+    avps[7] = bad;
+    const notAvps = avpBytes({ code: Code.ProxyInfo, data: textData('example.org') });
+    const req = new MessageView(derFrame([...avps, proxyInfo(1), notAvps, proxyInfo(2)]));
+    const err = validateMessage(dict, req)!;
+    assert.equal(err.resultCode, 3009);
+    const ans = new MessageView(buildErrorAnswer(req, err, local));
+    assert.deepEqual(
+      ans.findAll(Code.ProxyInfo).map((p) => p.find(Code.ProxyState)!.asOctets()[0]),
+      [1, 2],
+    );
+    assert.equal(validateMessage(dict, ans), undefined);
+  });
   test('answers 5xxx with the E bit clear', () => {
     const req = new MessageView(derFrame([...derAvps(), avpBytes({ code: 60000, data: u32Data(1) })]));
     const err = validateMessage(dict, req)!;
