@@ -64,4 +64,39 @@ describe('AuthorizedSessions', () => {
       ['s2'],
     );
   });
+
+  test('at its bound forgets the oldest session still held, skipping those ended or replaced', () => {
+    const t = new AuthorizedSessions(3);
+    t.add(session('a', 'a@x'));
+    t.add(session('b', 'b@x'));
+    t.add(session('c', 'c@x'));
+    t.remove('b'); // ended by an STR
+    t.add(session('a', 'a@x')); // re-authenticated: now the newest
+    t.add(session('d', 'd@x'));
+    t.add(session('e', 'e@x'));
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e'].filter((id) => t.get(id) !== undefined),
+      ['a', 'd', 'e'],
+    );
+    t.add(session('f', 'f@x'));
+    assert.deepEqual(
+      ['a', 'd', 'e', 'f'].filter((id) => t.get(id) !== undefined),
+      ['d', 'e', 'f'],
+    );
+  });
+
+  test('keeps evicting in order through many sessions ended early', () => {
+    const max = 4;
+    const t = new AuthorizedSessions(max);
+    for (let i = 0; i < 10_000; i++) {
+      t.add(session(`x${i}`, 'x@x'));
+      if (i % 3 !== 0) t.remove(`x${i}`);
+    }
+    // Held: the last four multiples of 3 below 10,000, oldest evicted first.
+    assert.equal(t.size, max);
+    assert.deepEqual(
+      t.byIdentity('x@x').map((s) => s.sessionId),
+      ['x9990', 'x9993', 'x9996', 'x9999'],
+    );
+  });
 });
