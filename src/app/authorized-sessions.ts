@@ -18,16 +18,29 @@ export interface AuthorizedSession {
   readonly since: number;
 }
 
+/** Queue slots consumed at the front before the queue array is compacted. */
+const COMPACT_AFTER = 1024;
+/** The queue may hold this many times the bound (live and forgotten entries) before it is filtered. */
+const QUEUE_SLACK = 2;
+
 /**
  * A bounded table Session-Id → AuthorizedSession with an index by identity. At the bound the
  * oldest session is forgotten (no ASR is sent for it: the NAS still ends it with an STR, which
  * then gets 5002). A re-authentication under the same Session-Id replaces the entry.
+ *
+ * The oldest session is found in a queue of the entries in insertion order, not at the front of
+ * the Map: V8 leaves a hole in a Map's order for every deletion until it rebuilds the table, and
+ * the first key is found by walking them. At the bound every authentication deletes one entry,
+ * and that walk was the table's main cost under load.
  */
 export class AuthorizedSessions {
   readonly #max: number;
   readonly #bySession = new Map<string, AuthorizedSession>();
   /** Identity → its Session-Id, or a Set when it has several (one is the rule: no Set per session). */
   readonly #byIdentity = new Map<string, string | Set<string>>();
+  /** Entries in insertion order from #head; one no longer in #bySession is skipped. */
+  #order: AuthorizedSession[] = [];
+  #head = 0;
 
   constructor(maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries <= 0)
@@ -41,11 +54,14 @@ export class AuthorizedSessions {
 
   add(session: AuthorizedSession): void {
     this.remove(session.sessionId);
-    if (this.#bySession.size >= this.#max) {
-      const oldest = this.#bySession.keys().next();
-      if (oldest.done !== true) this.remove(oldest.value);
-    }
+    if (this.#bySession.size >= this.#max) this.#removeOldest();
     this.#bySession.set(session.sessionId, session);
+    this.#order.push(session);
+    if (this.#order.length - this.#head > QUEUE_SLACK * this.#max) {
+      // Entries removed by STR, ASR or replacement linger in the queue: keep it bounded.
+      this.#order = this.#order.slice(this.#head).filter((s) => this.#bySession.get(s.sessionId) === s);
+      this.#head = 0;
+    }
     const ids = this.#byIdentity.get(session.identity);
     if (ids === undefined) this.#byIdentity.set(session.identity, session.sessionId);
     else if (typeof ids === 'string')
@@ -83,6 +99,22 @@ export class AuthorizedSessions {
       else if (ids.size === 0) this.#byIdentity.delete(s.identity);
     }
     return true;
+  }
+
+  /** Forgets the oldest session still in the table. */
+  #removeOldest(): void {
+    while (this.#head < this.#order.length) {
+      const oldest = this.#order[this.#head]!;
+      this.#head += 1;
+      if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#order.length) {
+        this.#order = this.#order.slice(this.#head);
+        this.#head = 0;
+      }
+      if (this.#bySession.get(oldest.sessionId) === oldest) {
+        this.remove(oldest.sessionId);
+        return;
+      }
+    }
   }
 
   /** A Session-Id in the table, else every session of that identity. */

@@ -85,7 +85,7 @@ describe('AuthorizedSessions', () => {
     );
   });
 
-  test('keeps evicting in order through many sessions ended early', () => {
+  test('keeps evicting in order through many sessions ended early (its order queue is compacted)', () => {
     const max = 4;
     const t = new AuthorizedSessions(max);
     for (let i = 0; i < 10_000; i++) {
@@ -97,6 +97,30 @@ describe('AuthorizedSessions', () => {
     assert.deepEqual(
       t.byIdentity('x@x').map((s) => s.sessionId),
       ['x9990', 'x9993', 'x9996', 'x9999'],
+    );
+  });
+
+  // Regression: at the bound every authentication evicts one session, and taking the Map's first
+  // key walks one hole per earlier deletion until V8 rebuilds the table (O(bound) per add). With a
+  // full table that made eapd at 5,000/s use a whole core (docs/performance.md, round 4).
+  test('evicts at the bound without walking the Map from its front', () => {
+    const t = new AuthorizedSessions(3);
+    for (const id of ['a', 'b', 'c']) t.add(session(id, `${id}@x`));
+    const keys = Map.prototype.keys;
+    let walks = 0;
+    Map.prototype.keys = function (this: Map<unknown, unknown>) {
+      walks += 1;
+      return keys.call(this);
+    };
+    try {
+      for (let i = 0; i < 100; i++) t.add(session(`n${i}`, 'n@x'));
+    } finally {
+      Map.prototype.keys = keys;
+    }
+    assert.equal(walks, 0);
+    assert.deepEqual(
+      ['n97', 'n98', 'n99'].map((id) => t.get(id)?.sessionId),
+      ['n97', 'n98', 'n99'],
     );
   });
 });
