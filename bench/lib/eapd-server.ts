@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from '../../src/ops/serve/node-flags.js';
 import { BENCH_REALM } from './bench-devices.js';
 
 export const BENCH_SERVER_HOST = 'aaa.bench.example';
@@ -84,7 +85,8 @@ export async function startEapdServer(o: EapdServerOptions): Promise<EapdServer>
     ...o.env,
   };
   const main = join(o.repoRoot, 'dist', 'src', 'main.js');
-  const nodeArgs = [...(o.nodeFlags ?? []), main, 'serve'];
+  // eapd as it ships (npm start), then the scenario's own flags (profiling).
+  const nodeArgs = [...SERVE_NODE_FLAGS, ...(o.nodeFlags ?? []), main, 'serve'];
   const child: ChildProcess =
     o.cpu === undefined
       ? spawn(process.execPath, nodeArgs, {

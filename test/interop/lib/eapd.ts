@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from '../../../src/ops/serve/node-flags.js';
 import { repoRoot } from '../../helpers/paths.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { Rig } from './rig.js';
@@ -30,7 +31,7 @@ export interface EapdOptions {
 
 const START_TIMEOUT_MS = 10_000;
 
-/** The real eapd (`node dist/src/main.js serve`), as an operator runs it, in the rig's dir. */
+/** The real eapd (`node <SERVE_NODE_FLAGS> dist/src/main.js serve`), as an operator runs it, in the rig's dir. */
 export async function startEapd(rig: Rig, options: EapdOptions): Promise<EapdUnderTest> {
   const name = options.name ?? 'eapd';
   const dir = rig.path(name);
@@ -57,7 +58,7 @@ export async function startEapd(rig: Rig, options: EapdOptions): Promise<EapdUnd
   const proc = await rig.start({
     name,
     command: process.execPath,
-    args: [main, 'serve', ...(options.serveArgs ?? [])],
+    args: [...SERVE_NODE_FLAGS, main, 'serve', ...(options.serveArgs ?? [])],
     env: processEnv,
   });
   await proc.waitForLog(/"message":"eapd started"/, START_TIMEOUT_MS);

@@ -1,0 +1,13 @@
+/**
+ * The node options `eapd serve` runs with: `npm start`, the systemd unit in docs/operations.md and
+ * the benchmark all pass exactly these (a unit test checks the first two against this list).
+ *
+ * `--initial-old-space-size=256` (MB): V8 starts a full collection as soon as the old generation's
+ * headroom is smaller than the young generation, which with a small starting heap meant one every
+ * 1-5 s under load, each stalling the event loop 20-70 ms. With 256 MB to start from, the full
+ * collections left are the ones external memory (Buffers) asks for, about every 20 s at 5,000
+ * authentications/s. In the benchmark's steady state at 5,000/s: p99 83.6 and 95.5 ms without,
+ * 24.9 and 21.0 ms with, CPU at saturation unchanged, RSS per in-flight conversation (an upper bound
+ * that counts uncollected garbage) 1,700 → 1,906 B (docs/performance.md, round 4).
+ */
+export const SERVE_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=256'];
