@@ -332,17 +332,22 @@ describe('SQLite device store: operations', () => {
 });
 
 describe('SQLite device store: cache and other writers (PRAGMA data_version)', () => {
-  test('sees another instance disable, remove and re-add a device it has cached', async () => {
+  test('sees another instance disable, remove and re-add a device it has cached, from the next event-loop turn', async () => {
     const p = paths();
     const server = await open(p);
     const cli = await open(p);
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     await cli.add({ identity: ID1, psk: PSK });
+    await nextTurn();
     assert.equal((await server.getCredentials(ID1))?.enabled, true); // now cached
     await cli.setEnabled(ID1, false);
+    await nextTurn();
     assert.equal((await server.getCredentials(ID1))?.enabled, false);
     await cli.remove(ID1);
+    await nextTurn();
     assert.equal(await server.getCredentials(ID1), undefined);
     await cli.add({ identity: ID1, psk: OTHER_PSK });
+    await nextTurn();
     assert.deepEqual((await server.getCredentials(ID1))?.psk, OTHER_PSK);
     await cli.close();
     await server.close();
