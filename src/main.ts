@@ -37,6 +37,7 @@ import { createAuditLog, type AuditLog } from './ops/audit.js';
 import { runCli, type Command } from './ops/cli/cli.js';
 import { runDeviceCommand } from './ops/cli/device-command.js';
 import { ExitCode } from './ops/cli/exit-codes.js';
+import { missingServeNodeFlags, SERVE_NODE_FLAGS } from './ops/serve/node-flags.js';
 import { processIo } from './ops/cli/io.js';
 import type { Config } from './ops/config/load.js';
 import { createLogger, type Logger } from './ops/logging.js';
@@ -335,6 +336,15 @@ const serve: Command = async (args, ctx) => {
     originRealm: config.node.originRealm,
     startupMs: Math.round(performance.now() - t0),
   });
+  const missing = missingServeNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length > 0)
+    logger.warn(
+      "node was started without eapd's runtime options: expect a full garbage collection every few seconds under load, each delaying authentications by tens of ms",
+      {
+        missing,
+        fix: `start eapd with npm start, or node ${SERVE_NODE_FLAGS.join(' ')} dist/src/main.js serve (docs/operations.md)`,
+      },
+    );
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string): void => {
       logger.info('signal received', { signal });

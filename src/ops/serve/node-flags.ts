@@ -11,3 +11,13 @@
  * that counts uncollected garbage) 1,700 → 1,906 B (docs/performance.md, round 4).
  */
 export const SERVE_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=256'];
+
+/**
+ * The SERVE_NODE_FLAGS whose option this process was not started with (command line or
+ * NODE_OPTIONS). An option given with another value counts as given: that is the operator's choice.
+ */
+export function missingServeNodeFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const name = (option: string): string => option.split('=')[0]!;
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)].map(name));
+  return SERVE_NODE_FLAGS.filter((flag) => !given.has(name(flag)));
+}
