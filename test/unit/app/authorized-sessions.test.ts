@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { countMapKeyWalks } from '../../helpers/map-walks.js';
 import { AuthorizedSessions, type AuthorizedSession } from '../../../src/app/authorized-sessions.js';
 
 function session(sessionId: string, identity: string): AuthorizedSession {
@@ -106,17 +107,9 @@ describe('AuthorizedSessions', () => {
   test('evicts at the bound without walking the Map from its front', () => {
     const t = new AuthorizedSessions(3);
     for (const id of ['a', 'b', 'c']) t.add(session(id, `${id}@x`));
-    const keys = Map.prototype.keys;
-    let walks = 0;
-    Map.prototype.keys = function (this: Map<unknown, unknown>) {
-      walks += 1;
-      return keys.call(this);
-    };
-    try {
+    const walks = countMapKeyWalks(() => {
       for (let i = 0; i < 100; i++) t.add(session(`n${i}`, 'n@x'));
-    } finally {
-      Map.prototype.keys = keys;
-    }
+    });
     assert.equal(walks, 0);
     assert.deepEqual(
       ['n97', 'n98', 'n99'].map((id) => t.get(id)?.sessionId),

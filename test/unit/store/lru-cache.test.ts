@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { countMapKeyWalks } from '../../helpers/map-walks.js';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LruCache } from '../../../src/store/lru-cache.js';
@@ -92,17 +93,9 @@ test('behaves as a reference LRU through any sequence of operations', () => {
 // deletion; with more devices than the cache holds, every miss paid that walk (O(bound)).
 test('evicts without walking a Map from its front', () => {
   const c = new LruCache<string, number>(100);
-  const keys = Map.prototype.keys;
-  let walks = 0;
-  Map.prototype.keys = function (this: Map<unknown, unknown>) {
-    walks += 1;
-    return keys.call(this);
-  };
-  try {
+  const walks = countMapKeyWalks(() => {
     for (let i = 0; i < 1000; i++) c.set(`k${i}`, i);
-  } finally {
-    Map.prototype.keys = keys;
-  }
+  });
   assert.equal(walks, 0);
   assert.equal(c.size, 100);
   assert.equal(c.get('k899'), undefined);
