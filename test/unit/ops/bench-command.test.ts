@@ -4,12 +4,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  benchRerunArgs,
   parseBenchArgs,
   renderScenarioMarkdown,
   writeBenchResults,
   type BenchMachine,
 } from '../../../src/ops/cli/bench-command.js';
 import type { ScenarioResult } from '../../../bench/lib/scenario.js';
+import { SERVE_NODE_FLAGS } from '../../../src/ops/serve/node-flags.js';
 
 const KNOWN = ['micro', 'max-rate', 'latency'];
 
@@ -113,4 +115,11 @@ describe('eapd bench result writing', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('the bench reruns itself with the node options eapd runs with, keeping its own options and arguments', () => {
+  assert.deepEqual(
+    benchRerunArgs(['--cpu-prof'], ['/usr/bin/node', '/x/dist/src/main.js', 'bench', '--only', 'latency']),
+    [...SERVE_NODE_FLAGS, '--cpu-prof', '/x/dist/src/main.js', 'bench', '--only', 'latency'],
+  );
 });
