@@ -24,7 +24,7 @@ const COMPACT_AFTER = 1024;
 const QUEUE_SLACK = 2;
 
 /**
- * A bounded table Session-Id → AuthorizedSession with an index by identity. At the bound the
+ * A bounded table Session-Id → AuthorizedSession, in insertion order. At the bound the
  * oldest session is forgotten (no ASR is sent for it: the NAS still ends it with an STR, which
  * then gets 5002). A re-authentication under the same Session-Id replaces the entry.
  *
@@ -36,8 +36,6 @@ const QUEUE_SLACK = 2;
 export class AuthorizedSessions {
   readonly #max: number;
   readonly #bySession = new Map<string, AuthorizedSession>();
-  /** Identity → its Session-Id, or a Set when it has several (one is the rule: no Set per session). */
-  readonly #byIdentity = new Map<string, string | Set<string>>();
   /** Entries in insertion order from #head; one no longer in #bySession is skipped. */
   #order: AuthorizedSession[] = [];
   #head = 0;
@@ -62,43 +60,28 @@ export class AuthorizedSessions {
       this.#order = this.#order.slice(this.#head).filter((s) => this.#bySession.get(s.sessionId) === s);
       this.#head = 0;
     }
-    const ids = this.#byIdentity.get(session.identity);
-    if (ids === undefined) this.#byIdentity.set(session.identity, session.sessionId);
-    else if (typeof ids === 'string')
-      this.#byIdentity.set(session.identity, new Set([ids, session.sessionId]));
-    else ids.add(session.sessionId);
   }
 
   get(sessionId: string): AuthorizedSession | undefined {
     return this.#bySession.get(sessionId);
   }
 
-  /** Every session of one identity, oldest first. */
+  /**
+   * Every session of one identity, oldest first: a walk over the queue (an operator's ASR or RAR
+   * by identity; about a millisecond at 100k sessions), so that authentications keep no index.
+   */
   byIdentity(identity: string): AuthorizedSession[] {
-    const ids = this.#byIdentity.get(identity);
-    if (ids === undefined) return [];
     const out: AuthorizedSession[] = [];
-    for (const id of typeof ids === 'string' ? [ids] : ids) {
-      const s = this.#bySession.get(id);
-      if (s !== undefined) out.push(s);
+    for (let i = this.#head; i < this.#order.length; i++) {
+      const s = this.#order[i]!;
+      if (s.identity === identity && this.#bySession.get(s.sessionId) === s) out.push(s);
     }
     return out;
   }
 
   /** Removes one session; false when unknown. */
   remove(sessionId: string): boolean {
-    const s = this.#bySession.get(sessionId);
-    if (s === undefined) return false;
-    this.#bySession.delete(sessionId);
-    const ids = this.#byIdentity.get(s.identity);
-    if (typeof ids === 'string') {
-      if (ids === sessionId) this.#byIdentity.delete(s.identity);
-    } else if (ids !== undefined) {
-      ids.delete(sessionId);
-      if (ids.size === 1) this.#byIdentity.set(s.identity, ids.values().next().value!);
-      else if (ids.size === 0) this.#byIdentity.delete(s.identity);
-    }
-    return true;
+    return this.#bySession.delete(sessionId);
   }
 
   /** Forgets the oldest session still in the table. */
