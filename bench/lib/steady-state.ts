@@ -23,19 +23,22 @@ export function steadyStateAuthentications(): number {
   return Math.ceil(Math.max(APP_DEFAULTS.maxAuthorizedSessions, answers) * MARGIN);
 }
 
-/** What the fill did, for a scenario's log and figures. */
-export interface SteadyStateFill {
-  readonly authentications: number;
-  readonly failed: number;
-  readonly seconds: number;
-}
+/** The note a scenario that fills adds to its results (the figures are `steadyStateFill*`). */
+export const STEADY_STATE_NOTE =
+  'Steady state (not in --quick): after the warm-up, a closed loop of steadyStateFillAuthentications fills the tables eapd bounds (authorized sessions, answers kept for duplicate detection), so that every measured authentication also evicts, as on a server that has been up under load. Measured on a fresh server, the figures read better than production (docs/performance.md, round 4).';
 
-/** Runs the fill as a closed loop (eapd at full speed), returning what it did. */
-export async function fillToSteadyState(gen: DiameterLoadGenerator): Promise<SteadyStateFill> {
+/** Runs the fill as a closed loop (eapd at full speed), logs it and returns its figures for the results. */
+export async function fillToSteadyState(
+  gen: DiameterLoadGenerator,
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   const run = await gen.closedLoop({
     inFlight: FILL_IN_FLIGHT,
     count: steadyStateAuthentications(),
     durationMs: FILL_MAX_MS,
   });
-  return { authentications: run.succeeded, failed: run.failed, seconds: run.wallSeconds };
+  log(
+    `  steady state: ${run.succeeded} authentications (${run.failed} failed) in ${run.wallSeconds.toFixed(1)} s filled eapd's tables`,
+  );
+  return { steadyStateFillAuthentications: run.succeeded, steadyStateFillFailed: run.failed };
 }

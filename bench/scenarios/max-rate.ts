@@ -4,7 +4,7 @@ import { DiameterLoadGenerator, type GeneratorRun } from '../lib/diameter-genera
 import { CpuMeter, processRssBytes } from '../lib/proc-stats.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
 import { ratio, round3 } from '../lib/stats.js';
-import { fillToSteadyState } from '../lib/steady-state.js';
+import { fillToSteadyState, STEADY_STATE_NOTE } from '../lib/steady-state.js';
 import { withEapd } from '../lib/with-eapd.js';
 
 const CONNECTIONS = 4;
@@ -60,11 +60,7 @@ export const maxRateScenario: Scenario = {
       const gen = await DiameterLoadGenerator.connect('127.0.0.1', server.diameterPort, CONNECTIONS, devices);
       await gen.closedLoop({ inFlight: IN_FLIGHT, count: Number.MAX_SAFE_INTEGER, durationMs: s.warmupMs });
       // Measured with eapd's bounded tables full, each authentication also evicting (steady-state.ts).
-      const fill = ctx.quick ? undefined : await fillToSteadyState(gen);
-      if (fill !== undefined)
-        ctx.log(
-          `  steady state: ${fill.authentications} authentications (${fill.failed} failed) in ${fill.seconds.toFixed(1)} s filled eapd's tables`,
-        );
+      const fill = ctx.quick ? {} : await fillToSteadyState(gen, ctx.log);
       const meter = new CpuMeter(server.pid);
       meter.start();
       const run = await gen.closedLoop({
@@ -89,9 +85,7 @@ export const maxRateScenario: Scenario = {
         baseline: 'the same generator against a canned answering server (DER/DEA pairs/s), same run',
         figures: {
           devices: s.devices,
-          ...(fill === undefined
-            ? {}
-            : { steadyStateFillAuthentications: fill.authentications, steadyStateFillFailed: fill.failed }),
+          ...fill,
           connections: CONNECTIONS,
           inFlight: IN_FLIGHT,
           runSeconds: round3(run.wallSeconds),
@@ -128,7 +122,7 @@ export const maxRateScenario: Scenario = {
           },
         ],
         notes: [
-          'Steady state (not in --quick): after the warm-up, a closed loop of steadyStateFillAuthentications fills the tables eapd bounds (authorized sessions, answers kept for duplicate detection), so the measured authentications also evict, as on a server that has been up under load (docs/performance.md, round 4).',
+          STEADY_STATE_NOTE,
           `Highest rate reached on this machine: ${Math.round(run.ratePerSecond)} auth/s with eapd at ${(serverBusy * 100).toFixed(0)}% of its core and the generator at ${(generatorBusy * 100).toFixed(0)}% of the other.`,
           generatorBusy > serverBusy
             ? 'The generator core is the busier one: the reached rate is bounded by the generator (its EAP-PSK peer does as much crypto as the server); eapd capacity is read from its CPU per authentication.'

@@ -68,7 +68,7 @@ export class AuthorizedSessions {
 
   /**
    * Every session of one identity, oldest first: a walk over the queue (an operator's ASR or RAR
-   * by identity; about a millisecond at 100k sessions), so that authentications keep no index.
+   * by identity; a few milliseconds at 100k sessions), so that authentications keep no index.
    */
   byIdentity(identity: string): AuthorizedSession[] {
     const out: AuthorizedSession[] = [];

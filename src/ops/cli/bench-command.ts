@@ -169,9 +169,13 @@ function canPin(): boolean {
   }
 }
 
-/** `eapd bench`: runs the scenarios of bench/ and writes their results. */
 /** Set in the rerun's environment, so that it never reruns itself again. */
 const RERUN_ENV = 'EAPD_BENCH_RERUN';
+
+/** node's arguments for the rerun: SERVE_NODE_FLAGS, this process's node options, its script and arguments. */
+export function benchRerunArgs(execArgv: readonly string[], argv: readonly string[]): string[] {
+  return [...SERVE_NODE_FLAGS, ...execArgv, ...argv.slice(1)];
+}
 
 /**
  * The generator runs in this process, so it runs with the node options eapd runs with
@@ -179,11 +183,6 @@ const RERUN_ENV = 'EAPD_BENCH_RERUN';
  * latencies it measures (`latency`, p99 at 5,000/s: 14.1 and 16.8 ms without, 3.6 and 3.8 ms with,
  * docs/performance.md round 4). Started without them, `eapd bench` runs itself again with them.
  */
-/** node's arguments for the rerun: SERVE_NODE_FLAGS, this process's node options, its script and arguments. */
-export function benchRerunArgs(execArgv: readonly string[], argv: readonly string[]): string[] {
-  return [...SERVE_NODE_FLAGS, ...execArgv, ...argv.slice(1)];
-}
-
 function rerunWithServeNodeFlags(): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, benchRerunArgs(process.execArgv, process.argv), {
@@ -195,6 +194,7 @@ function rerunWithServeNodeFlags(): Promise<number> {
   });
 }
 
+/** `eapd bench`: runs the scenarios of bench/ and writes their results. */
 export async function runBenchCommand(args: string[], io: CliIo): Promise<number> {
   const root = fileURLToPath(packageRoot());
   const ids = SCENARIOS.map((s) => s.id);

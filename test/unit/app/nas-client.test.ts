@@ -84,7 +84,7 @@ function dea(): MessageView {
   );
 }
 
-describe('buildDer (RFC 4072 §3.1) written in one pass', () => {
+describe('buildDer (RFC 4072 §3.1) with its cached fixed AVPs and raw State echo', () => {
   test('writes the first DER octet for octet like the generic encoder', () => {
     const o = nas();
     const d: DerSpec = {
