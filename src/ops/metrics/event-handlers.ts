@@ -19,6 +19,7 @@ import {
   RESULT_CODE_MAX,
   RESULT_CODE_MIN,
 } from './known-labels.js';
+import { SeriesByKey } from './cell-histogram.js';
 import { CounterCells } from './counter-cells.js';
 import type { Labels } from './labels.js';
 import type { MetricSet } from './metric-set.js';
@@ -81,6 +82,20 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
   const answers = new CounterCells(m.diameterAnswers);
   const radiusRequests = new CounterCells(m.radiusRequests);
   const radiusResponses = new CounterCells(m.radiusResponses);
+  // The histograms' series, keyed by raw event fields in the same way.
+  const authDurations = new SeriesByKey(m.authenticationDuration);
+  const authRounds = new SeriesByKey(m.rounds);
+  const requestDurations = new SeriesByKey(m.diameterRequestDuration);
+  const storeDurations = new SeriesByKey(m.storeDuration);
+  const resultLabel = (e: Loose<AuthResultEvent>) => ({ result: oneOf(AUTH_RESULTS, e.result) });
+  const requestLabel = (e: Loose<DiameterAnswerEvent>) => {
+    const command = labels.command.value(e.command);
+    return { command: REQUEST_OF.get(command) ?? command };
+  };
+  const storeLabels = (e: Loose<StoreOperationEvent>) => ({
+    operation: labels.storeOperation.value(e.operation),
+    result: e.ok === true ? 'ok' : 'error',
+  });
   const authLabels = (e: Loose<AuthResultEvent>) => ({
     method: labels.method.value(e.method),
     result: oneOf(AUTH_RESULTS, e.result),
@@ -105,6 +120,7 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
     labelsChanged(): void {
       for (const cells of [authentications, messages, answers, radiusRequests, radiusResponses])
         cells.reset();
+      for (const series of [authDurations, authRounds, requestDurations, storeDurations]) series.reset();
     },
 
     authResult(message: unknown): void {
@@ -112,9 +128,9 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
       const result = oneOf(AUTH_RESULTS, e.result);
       authentications.add(e.method, e.result, e.transport, e, authLabels);
       const duration = nonNegative(e.durationSeconds);
-      if (duration !== undefined) m.authenticationDuration.observe({ result }, duration);
+      if (duration !== undefined) authDurations.observe(e.result, undefined, duration, e, resultLabel);
       const rounds = nonNegative(e.rounds);
-      if (rounds !== undefined) m.rounds.observe({ result }, rounds);
+      if (rounds !== undefined) authRounds.observe(e.result, undefined, rounds, e, resultLabel);
       if (result !== 'success') m.pskFailures.inc({ reason: labels.failureReason.value(e.reason) });
     },
 
@@ -137,10 +153,8 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
       // Publishers may name the request (DER) or the answer (DEA): count under the answer name,
       // time under the request name.
       answers.add(e.command, e.resultCode, undefined, e, answerLabels);
-      const command = labels.command.value(e.command);
       const duration = nonNegative(e.durationSeconds);
-      if (duration !== undefined)
-        m.diameterRequestDuration.observe({ command: REQUEST_OF.get(command) ?? command }, duration);
+      if (duration !== undefined) requestDurations.observe(e.command, undefined, duration, e, requestLabel);
     },
 
     peerState(message: unknown): void {
@@ -194,11 +208,9 @@ export function createEventHandlers(m: MetricSet, labels: Labels) {
     storeOperation(message: unknown): void {
       const e = message as Loose<StoreOperationEvent>;
       const duration = nonNegative(e.durationSeconds);
-      const labelSet = {
-        operation: labels.storeOperation.value(e.operation),
-        result: e.ok === true ? 'ok' : 'error',
-      };
-      if (duration !== undefined) m.storeDuration.observe(labelSet, duration);
+      // Keyed by `ok === true`, the one distinction the label makes, not by the raw field.
+      if (duration !== undefined)
+        storeDurations.observe(e.operation, e.ok === true, duration, e, storeLabels);
     },
   };
 }

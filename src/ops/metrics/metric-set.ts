@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { CellHistogram } from './cell-histogram.js';
 import { AAA_SECONDS_BUCKETS, EAP_ROUND_BUCKETS, STORE_SECONDS_BUCKETS } from './buckets.js';
 
 /**
@@ -14,14 +15,14 @@ export function defineMetrics(registry: Registry) {
       labelNames: ['method', 'result', 'transport'] as const,
       registers,
     }),
-    authenticationDuration: new Histogram({
+    authenticationDuration: new CellHistogram({
       name: 'eapd_eap_authentication_duration_seconds',
       help: 'Time from the first request of an EAP conversation to the final answer, by result.',
       labelNames: ['result'] as const,
       buckets: [...AAA_SECONDS_BUCKETS],
       registers,
     }),
-    rounds: new Histogram({
+    rounds: new CellHistogram({
       name: 'eapd_eap_rounds',
       help: 'EAP request/response rounds per finished authentication, by result.',
       labelNames: ['result'] as const,
@@ -46,7 +47,7 @@ export function defineMetrics(registry: Registry) {
       labelNames: ['command', 'result_code'] as const,
       registers,
     }),
-    diameterRequestDuration: new Histogram({
+    diameterRequestDuration: new CellHistogram({
       name: 'eapd_diameter_request_duration_seconds',
       help: 'Time from a request arriving to its answer being written, by request command.',
       labelNames: ['command'] as const,
@@ -112,7 +113,7 @@ export function defineMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
-    storeDuration: new Histogram({
+    storeDuration: new CellHistogram({
       name: 'eapd_store_operation_duration_seconds',
       help: 'Device store operation time, by operation and result (ok or error).',
       labelNames: ['operation', 'result'] as const,
