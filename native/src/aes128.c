@@ -1,15 +1,23 @@
 /*
  * One-shot AES-128 for eapd's EAP-PSK (RFC 4764 uses AES-128 for CMAC, the key derivation and EAX):
- * OpenSSL (the copy inside Node) does the cipher, on one EVP_CIPHER_CTX per thread that is re-keyed
- * on every call, so no node:crypto Cipher object (a C++ object behind a weak handle, which the
- * garbage collector must finalise) is created per session key, and the output goes into a Buffer
- * the caller provides.
+ * OpenSSL (the copy inside Node) does the cipher, on one EVP_CIPHER_CTX per mode (ECB, CBC) that is
+ * re-keyed on every call, so no node:crypto Cipher object (a C++ object behind a weak handle, which
+ * the garbage collector must finalise) is created per session key, and the output goes into a
+ * Buffer the caller provides.
+ *
+ * The ciphers are fetched from OpenSSL's provider once, when the addon loads, and each context is
+ * initialised once: a call only sets the key (and CBC's zero IV). Resetting the context after each
+ * call and naming the cipher again on each init cost ~415 ns per call (an implicit provider fetch
+ * and a fresh provider context each time) against ~142 ns now, and an authentication makes about a
+ * dozen calls.
  *
  *   ecb(key: Buffer(16), input: Buffer(16n), output: Buffer(>= 16n)): undefined
  *   cbcMac(key: Buffer(16), input: Buffer(16n, n >= 1), output: Buffer(>= 16)): undefined
  *       (the last block of AES-128-CBC with a zero IV)
  *
- * The key schedule is wiped from the context after each call (EVP_CIPHER_CTX_reset cleanses it).
+ * The key schedule of the last key used stays in its context until the next call re-keys it (or the
+ * addon is unloaded: EVP_CIPHER_CTX_free cleanses it), as the keys themselves stay in the callers'
+ * caches. CBC-MAC's intermediate blocks are wiped after each call.
  */
 #include <limits.h>
 #include <node_api.h>
@@ -24,7 +32,10 @@
 #define CHUNK 1024
 
 typedef struct {
-  EVP_CIPHER_CTX *ctx;
+  EVP_CIPHER_CTX *ecb;
+  EVP_CIPHER_CTX *cbc;
+  EVP_CIPHER *ecb_cipher;
+  EVP_CIPHER *cbc_cipher;
   uint8_t scratch[CHUNK];
 } aes_state;
 
@@ -32,7 +43,10 @@ static void finalize_state(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   aes_state *s = data;
-  EVP_CIPHER_CTX_free(s->ctx);
+  EVP_CIPHER_CTX_free(s->ecb);
+  EVP_CIPHER_CTX_free(s->cbc);
+  EVP_CIPHER_free(s->ecb_cipher);
+  EVP_CIPHER_free(s->cbc_cipher);
   free(s);
 }
 
@@ -86,10 +100,8 @@ static napi_value ecb(napi_env env, napi_callback_info info) {
   aes_state *s = args(env, info, &key, &in, &in_len, &out, &out_len);
   if (s == NULL) return NULL;
   if (out_len < in_len) return fail(env, true, "output shorter than input");
-  int ok = EVP_EncryptInit_ex(s->ctx, EVP_aes_128_ecb(), NULL, key, NULL) &&
-           EVP_CIPHER_CTX_set_padding(s->ctx, 0) &&
-           (in_len == 0 || EVP_EncryptUpdate(s->ctx, out, &n, in, (int)in_len));
-  EVP_CIPHER_CTX_reset(s->ctx);
+  int ok = EVP_EncryptInit_ex2(s->ecb, NULL, key, NULL, NULL) &&
+           (in_len == 0 || EVP_EncryptUpdate(s->ecb, out, &n, in, (int)in_len));
   if (!ok || (size_t)n != in_len) return fail(env, false, "AES-128-ECB failed");
   return NULL;
 }
@@ -102,33 +114,41 @@ static napi_value cbc_mac(napi_env env, napi_callback_info info) {
   if (s == NULL) return NULL;
   if (in_len == 0) return fail(env, true, "input must hold at least one block");
   if (out_len < AES_BLOCK) return fail(env, true, "output shorter than one block");
-  int ok = EVP_EncryptInit_ex(s->ctx, EVP_aes_128_cbc(), NULL, key, zero_iv) &&
-           EVP_CIPHER_CTX_set_padding(s->ctx, 0);
+  int ok = EVP_EncryptInit_ex2(s->cbc, NULL, key, zero_iv, NULL);
   size_t done = 0, last = 0;
   while (ok && done < in_len) {
     size_t step = in_len - done < CHUNK ? in_len - done : CHUNK;
     int n = 0;
-    ok = EVP_EncryptUpdate(s->ctx, s->scratch, &n, in + done, (int)step) && (size_t)n == step;
+    ok = EVP_EncryptUpdate(s->cbc, s->scratch, &n, in + done, (int)step) && (size_t)n == step;
     done += step;
     last = step;
   }
   if (ok) memcpy(out, s->scratch + last - AES_BLOCK, AES_BLOCK);
-  EVP_CIPHER_CTX_reset(s->ctx);
-  memset(s->scratch, 0, sizeof s->scratch);
+  memset(s->scratch, 0, in_len < CHUNK ? in_len : CHUNK);
   if (!ok) return fail(env, false, "AES-128-CBC failed");
   return NULL;
 }
 
 NAPI_MODULE_INIT() {
   aes_state *s = calloc(1, sizeof *s);
-  if (s == NULL || (s->ctx = EVP_CIPHER_CTX_new()) == NULL) {
-    free(s);
+  if (s == NULL) {
     napi_throw_error(env, NULL, "aes128: out of memory");
     return NULL;
   }
+  s->ecb = EVP_CIPHER_CTX_new();
+  s->cbc = EVP_CIPHER_CTX_new();
+  s->ecb_cipher = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+  s->cbc_cipher = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+  static const uint8_t zero[AES_KEY] = {0};
+  if (s->ecb == NULL || s->cbc == NULL || s->ecb_cipher == NULL || s->cbc_cipher == NULL ||
+      !EVP_EncryptInit_ex2(s->ecb, s->ecb_cipher, zero, NULL, NULL) || !EVP_CIPHER_CTX_set_padding(s->ecb, 0) ||
+      !EVP_EncryptInit_ex2(s->cbc, s->cbc_cipher, zero, zero, NULL) || !EVP_CIPHER_CTX_set_padding(s->cbc, 0)) {
+    finalize_state(env, s, NULL);
+    napi_throw_error(env, NULL, "aes128: OpenSSL AES-128 unavailable");
+    return NULL;
+  }
   if (napi_set_instance_data(env, s, finalize_state, NULL) != napi_ok) {
-    EVP_CIPHER_CTX_free(s->ctx);
-    free(s);
+    finalize_state(env, s, NULL);
     napi_throw_error(env, NULL, "aes128: cannot keep its state");
     return NULL;
   }

@@ -53,6 +53,37 @@ describe('AES-128 backends (native one-shot addon and node:crypto objects)', () 
     );
   });
 
+  test('the native contexts carry nothing from one call to the next (keys and modes interleaved)', () => {
+    // The addon keeps one context per mode and only re-keys it: each result must equal the one
+    // computed alone, whatever ran before it.
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.uint8Array({ minLength: AES_BLOCK, maxLength: AES_BLOCK }),
+            blocks: fc.integer({ min: 1, max: 4 }),
+            mac: fc.boolean(),
+          }),
+          { minLength: 2, maxLength: 12 },
+        ),
+        (calls) => {
+          const run = (c: (typeof calls)[number], i: number): string => {
+            const aes = new Aes128(Buffer.from(c.key));
+            const data = Buffer.alloc(c.blocks * AES_BLOCK, i);
+            return (c.mac ? aes.cbcMac(data) : aes.encryptEcb(data)).toString('hex');
+          };
+          assert.equal(useNativeAes(true), true);
+          const interleaved = calls.map(run);
+          useNativeAes(false);
+          const reference = calls.map(run);
+          useNativeAes(true);
+          assert.deepEqual(interleaved, reference);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test('a cipher object reused across calls keeps giving fresh CBC-MACs (node:crypto path)', () => {
     useNativeAes(false);
     const aes = new Aes128(FIPS_KEY);
