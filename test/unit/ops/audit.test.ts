@@ -116,6 +116,27 @@ describe('audit log', () => {
     assert.equal(lines.length, 0);
   });
 
+  test('asks the logger once per level, and follows a change of level', async () => {
+    const { logger, lines } = capture('warn');
+    const winstonLike = logger as Logger & { level: string; isLevelEnabled(level: string): boolean };
+    let asked = 0;
+    const ask = winstonLike.isLevelEnabled.bind(winstonLike);
+    winstonLike.isLevelEnabled = (level) => {
+      asked += 1;
+      return ask(level);
+    };
+    open.push(createAuditLog(logger));
+    for (let i = 0; i < 5; i++) appChannels.authResult.publish(event);
+    await flush();
+    assert.equal(asked, 1, 'one question for five authentications at the same level');
+    assert.equal(lines.length, 0);
+    winstonLike.level = 'info';
+    appChannels.authResult.publish(event);
+    await flush();
+    assert.equal(asked, 2);
+    assert.equal(lines.length, 1, 'the level change takes effect at the next authentication');
+  });
+
   test('writes through a logger that cannot tell its level', async () => {
     const seen: string[] = [];
     const plain: Logger = {
