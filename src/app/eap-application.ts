@@ -173,11 +173,15 @@ export class EapApplication {
     this.#conversations.stopSweeper();
   }
 
-  async #isServed(realm: string): Promise<boolean> {
-    const r = realm.toLowerCase();
-    if (this.#served.has(r)) return true;
+  /** Configured realms: a Set lookup, no promise (every first DER asks). */
+  #servedHere(realm: string): boolean {
+    return this.#served.has(realm) || this.#served.has(realm.toLowerCase());
+  }
+
+  /** Realms added at run time (the routing store). */
+  async #servedAtRunTime(realm: string): Promise<boolean> {
     const runtime = this.#o.runtimeRealms === undefined ? undefined : await this.#o.runtimeRealms();
-    return runtime !== undefined && (runtime.has(r) || runtime.has(realm));
+    return runtime !== undefined && (runtime.has(realm.toLowerCase()) || runtime.has(realm));
   }
 
   async #der(req: MessageView, ctx: RequestContext): Promise<HandlerResult> {
@@ -233,7 +237,8 @@ export class EapApplication {
     }
     const destinationRealm = der.destinationRealm ?? '';
     // RFC 6733 §6.1.8: redirect rules are asked on every first DER, before the realm check.
-    if (this.#o.redirect !== undefined) {
+    const redirect = this.#o.redirect;
+    if (redirect !== undefined && redirect.idle?.() !== true) {
       const eapIdentity = eapResponseIdentity(payload);
       const facts: FirstDerFacts = {
         originHost: der.originHost,
@@ -243,11 +248,11 @@ export class EapApplication {
         ...(der.callingStationId === undefined ? {} : { callingStationId: der.callingStationId }),
         ...(der.calledStationId === undefined ? {} : { calledStationId: der.calledStationId }),
       };
-      const decision = await this.#o.redirect(facts);
+      const decision = await redirect(facts);
       if (decision !== undefined) return this.#redirect(header, decision);
     }
     // RFC 6733 §6.1.4 / §7.1.3: a realm we do not serve → 3003 with the E bit.
-    if (!(await this.#isServed(destinationRealm)))
+    if (!this.#servedHere(destinationRealm) && !(await this.#servedAtRunTime(destinationRealm)))
       return error(
         {
           resultCode: ResultCode.DIAMETER_REALM_NOT_SERVED,

@@ -27,7 +27,13 @@ export interface RedirectDecision {
   readonly maxCacheTimeSeconds: number;
 }
 
-/** undefined: no rule matched, serve (or refuse) the DER here. */
-export type RedirectHook = (
+/**
+ * undefined: no rule matched, serve (or refuse) the DER here. `idle()`, when the hook has it, says
+ * synchronously that no rule can match right now (none loaded, and the last check for changes is
+ * still fresh): the application then skips gathering the facts and the asynchronous call.
+ */
+export type RedirectHook = ((
   facts: FirstDerFacts,
-) => RedirectDecision | undefined | Promise<RedirectDecision | undefined>;
+) => RedirectDecision | undefined | Promise<RedirectDecision | undefined>) & {
+  readonly idle?: () => boolean;
+};

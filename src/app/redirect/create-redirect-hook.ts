@@ -123,6 +123,9 @@ export function createRedirectHook(options: RedirectHookOptions): RedirectEngine
   };
 
   return Object.assign(hook, {
+    // The same freshness as `current()`: a rule committed elsewhere is seen within the interval.
+    idle: (): boolean =>
+      state !== undefined && state.rules.length === 0 && clock.now() - checkedAt < interval,
     servedRealms: async (): Promise<ReadonlySet<string>> => (await current())?.realms ?? EMPTY_REALMS,
     refresh: async (): Promise<void> => {
       await current(true);

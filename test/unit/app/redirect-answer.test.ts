@@ -101,6 +101,24 @@ describe('redirect of a first DER (RFC 6733 §6.1.8, §6.12–§6.14)', () => {
     assert.equal(calls.length, 1);
   });
 
+  test('does not ask a hook that says it is idle, and asks it again once it is not', async () => {
+    const calls: FirstDerFacts[] = [];
+    let idle = true;
+    const hook = Object.assign(
+      (facts: FirstDerFacts) => {
+        calls.push(facts);
+        return undefined;
+      },
+      { idle: () => idle },
+    );
+    const r = await rig({ redirect: hook });
+    assert.equal((await runAuthentication((f) => r.exchange(f), nasOptions(devicePeer()))).success, true);
+    assert.equal(calls.length, 0);
+    idle = false;
+    assert.equal((await runAuthentication((f) => r.exchange(f), nasOptions(devicePeer()))).success, true);
+    assert.equal(calls.length, 1);
+  });
+
   test('refuses a decision whose target is not a DiameterURI (a configuration bug, not a wire answer)', async () => {
     const r = await rig({
       redirect: () => ({ rule: 'bad', targets: ['http://x'], usage: 1, maxCacheTimeSeconds: 1 }),

@@ -220,6 +220,20 @@ describe('redirect rule freshness', () => {
     assert.equal(await hook(der()), undefined);
   });
 
+  test('idle only while no rule is loaded and the last check is fresh', async () => {
+    const { db, clock, hook } = await fixture();
+    assert.equal(hook.idle?.(), false, 'nothing loaded yet: ask');
+    assert.equal(await hook(der()), undefined);
+    assert.equal(hook.idle?.(), true, 'no rule, checked just now');
+    clock.advance(250);
+    assert.equal(hook.idle?.(), false, 'the check is stale: ask, which looks for changes');
+    const cli = await openRoutingStore({ url: db });
+    after(() => cli.close());
+    await cli.moveGroup({ group: 'meters', targets: [B] }, 'cli');
+    assert.equal((await hook(der()))?.rule, 'group:meters');
+    assert.equal(hook.idle?.(), false, 'a rule is loaded');
+  });
+
   test('servedRealms includes realms added at run time', async () => {
     const { routing, clock, hook } = await fixture();
     assert.deepEqual([...(await hook.servedRealms())], []);
