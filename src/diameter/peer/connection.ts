@@ -1,6 +1,6 @@
 import { diameterChannels, type DiameterDecodeErrorEvent, type DiameterMessageEvent } from '../events.js';
 import { CommandFlag, Framer, HeaderOffset, MessageView } from '../codec/index.js';
-import { TransportKind, type TransportConnection } from '../transport/transport.js';
+import type { TransportConnection, TransportKind } from '../transport/transport.js';
 import { HopByHopIds } from './ids.js';
 
 /** The slice of a logger the peer layer uses. */
@@ -58,20 +58,7 @@ export class PeerConnection {
   readonly #ids = new HopByHopIds();
   readonly #pending = new Map<number, Pending>();
   #closed = false;
-  /** Byte-stream transports (TCP, TLS): a turn's messages may leave in one write. */
-  readonly #coalesce: boolean;
-  /** Messages of this event-loop turn not yet written (see `send`). */
-  readonly #outbox: Buffer[] = [];
-  #outboxBytes = 0;
-  readonly #flush = (): void => {
-    const n = this.#outbox.length;
-    if (n === 0) return;
-    const data = n === 1 ? this.#outbox[0]! : Buffer.concat(this.#outbox, this.#outboxBytes);
-    this.#outbox.length = 0;
-    this.#outboxBytes = 0;
-    if (!this.#closed) this.transport.stream.write(data);
-  };
-  /** Message-boundary transports (SCTP): a turn's writes are corked, one write per message. */
+  /** Writes of this event-loop turn are gathered and flushed once (see `send`). */
   #corked = false;
   readonly #uncork = (): void => {
     this.#corked = false;
@@ -81,7 +68,6 @@ export class PeerConnection {
   constructor(transport: TransportConnection, events: ConnectionEvents, options: ConnectionOptions) {
     this.transport = transport;
     this.kind = transport.kind;
-    this.#coalesce = transport.kind !== TransportKind.SCTP;
     this.remoteAddress = transport.remoteAddress;
     this.localAddresses = transport.localAddresses;
     this.peerName = 'unknown';
@@ -119,21 +105,14 @@ export class PeerConnection {
   }
 
   /**
-   * Writes one whole message. Returns false when the connection is already closed. The messages
-   * produced while one read is processed leave together on the next tick, instead of one syscall
-   * each: on a byte stream (TCP, TLS) copied into one buffer and written once (a stream write per
-   * message cost more than the copy: its queue entry, and the writev's per-chunk work); on a
-   * transport that keeps message boundaries (SCTP) corked, still one write per message.
+   * Writes one whole message. Returns false when the connection is already closed. The answers
+   * produced while one read is processed leave in one writev (cork now, uncork on the next tick)
+   * instead of one syscall each; a transport that keeps message boundaries (SCTP) still gets one
+   * write per message.
    */
   send(frame: Buffer): boolean {
     if (this.#closed) return false;
     publishMessage(this.peerName, 'out', this.#options.commandNames, frame);
-    if (this.#coalesce) {
-      if (this.#outbox.length === 0) process.nextTick(this.#flush);
-      this.#outbox.push(frame);
-      this.#outboxBytes += frame.length;
-      return true;
-    }
     const stream = this.transport.stream;
     if (!this.#corked) {
       this.#corked = true;
@@ -176,7 +155,6 @@ export class PeerConnection {
   close(reason: string): void {
     if (this.#closed) return;
     this.#options.logger.debug('closing connection', { peer: this.peerName, reason });
-    this.#flush(); // what was sent before the close leaves before the FIN (a DPA, an error answer)
     this.transport.stream.end();
     setTimeout(() => this.transport.stream.destroy(), GRACEFUL_CLOSE_MS).unref();
   }
