@@ -38,116 +38,123 @@ export interface DerFields {
   readonly callingStationId: string | undefined;
 }
 
-function text(v: AvpView | undefined): string | undefined {
-  return v === undefined ? undefined : v.asUtf8();
+/** No such AVP in the DER. */
+const ABSENT = -1;
+
+function text(frame: Buffer, off: number): string | undefined {
+  return off === ABSENT ? undefined : new AvpView(frame, off).asUtf8();
 }
 
-function unsigned(v: AvpView | undefined): number | undefined {
-  return v === undefined || v.data.length !== UNSIGNED32_LENGTH ? undefined : v.asUnsigned32();
+function unsigned(frame: Buffer, off: number): number | undefined {
+  if (off === ABSENT) return undefined;
+  const v = new AvpView(frame, off);
+  return v.data.length !== UNSIGNED32_LENGTH ? undefined : v.asUnsigned32();
 }
 
 const NO_STATES: readonly AvpView[] = [];
 
 /**
- * One pass over the DER's top-level AVPs (the first of each code counts, as `find` would), keeping
- * views; text is decoded only when read, since later rounds need only Session-Id, EAP-Payload and
- * State.
+ * One pass over the DER's top-level AVPs keeps the offset of each AVP the application reads (the
+ * first of each, every State); a field is decoded when read. Offsets are small integers: a DER
+ * after the first reads three or four of the twelve fields, and no view object is made for the
+ * others.
  */
 class DerView implements DerFields {
-  #sessionId: AvpView | undefined;
-  #originHost: AvpView | undefined;
-  #originRealm: AvpView | undefined;
-  #destinationRealm: AvpView | undefined;
-  #authRequestType: AvpView | undefined;
-  #userName: AvpView | undefined;
-  #eapPayload: AvpView | undefined;
-  #keyName: AvpView | undefined;
-  #framedMtu: AvpView | undefined;
-  #calledStationId: AvpView | undefined;
-  #callingStationId: AvpView | undefined;
+  readonly #frame: Buffer;
+  #originHost = ABSENT;
+  #originRealm = ABSENT;
+  #destinationRealm = ABSENT;
+  #authRequestType = ABSENT;
+  #userName = ABSENT;
+  #keyName = ABSENT;
+  #framedMtu = ABSENT;
+  #calledStationId = ABSENT;
+  #callingStationId = ABSENT;
   #states: AvpView[] | undefined;
   readonly sessionId: string | undefined;
   readonly eapPayload: Buffer | undefined;
 
   constructor(req: MessageView) {
     const frame = req.frame;
+    this.#frame = frame;
     const end = req.avpEnd;
+    let sessionId = ABSENT;
+    let eapPayload = ABSENT;
     for (let off = HEADER_LENGTH; off + AVP_HEADER_LENGTH <= end; off = nextAvpOffset(frame, off)) {
-      // Every AVP read here is a base-protocol one (no Vendor-Id).
       if ((frame[off + AvpOffset.FLAGS]! & AvpFlag.V) !== 0) continue;
       switch (frame.readUInt32BE(off + AvpOffset.CODE)) {
         case AvpCode.SessionId:
-          this.#sessionId ??= new AvpView(frame, off);
+          if (sessionId === ABSENT) sessionId = off;
           break;
         case AvpCode.OriginHost:
-          this.#originHost ??= new AvpView(frame, off);
+          if (this.#originHost === ABSENT) this.#originHost = off;
           break;
         case AvpCode.OriginRealm:
-          this.#originRealm ??= new AvpView(frame, off);
+          if (this.#originRealm === ABSENT) this.#originRealm = off;
           break;
         case AvpCode.DestinationRealm:
-          this.#destinationRealm ??= new AvpView(frame, off);
+          if (this.#destinationRealm === ABSENT) this.#destinationRealm = off;
           break;
         case AvpCode.AuthRequestType:
-          this.#authRequestType ??= new AvpView(frame, off);
+          if (this.#authRequestType === ABSENT) this.#authRequestType = off;
           break;
         case AvpCode.UserName:
-          this.#userName ??= new AvpView(frame, off);
+          if (this.#userName === ABSENT) this.#userName = off;
           break;
         case AvpCode.EAPPayload:
-          this.#eapPayload ??= new AvpView(frame, off);
+          if (eapPayload === ABSENT) eapPayload = off;
           break;
         case AvpCode.EAPKeyName:
-          this.#keyName ??= new AvpView(frame, off);
+          if (this.#keyName === ABSENT) this.#keyName = off;
           break;
         case AvpCode.State:
           (this.#states ??= []).push(new AvpView(frame, off));
           break;
         case AvpCode.FramedMTU:
-          this.#framedMtu ??= new AvpView(frame, off);
+          if (this.#framedMtu === ABSENT) this.#framedMtu = off;
           break;
         case AvpCode.CalledStationId:
-          this.#calledStationId ??= new AvpView(frame, off);
+          if (this.#calledStationId === ABSENT) this.#calledStationId = off;
           break;
         case AvpCode.CallingStationId:
-          this.#callingStationId ??= new AvpView(frame, off);
+          if (this.#callingStationId === ABSENT) this.#callingStationId = off;
           break;
       }
     }
-    this.sessionId = text(this.#sessionId);
-    // A copy: the conversation may outlive the frame.
-    this.eapPayload = this.#eapPayload === undefined ? undefined : Buffer.from(this.#eapPayload.data);
+    this.sessionId = text(frame, sessionId);
+    // A copy: the conversation keeps the payload beyond this frame.
+    this.eapPayload = eapPayload === ABSENT ? undefined : Buffer.from(new AvpView(frame, eapPayload).data);
   }
 
   get originHost(): string {
-    return text(this.#originHost) ?? '';
+    return text(this.#frame, this.#originHost) ?? '';
   }
   get originRealm(): string {
-    return text(this.#originRealm) ?? '';
+    return text(this.#frame, this.#originRealm) ?? '';
   }
   get destinationRealm(): string | undefined {
-    return text(this.#destinationRealm);
+    return text(this.#frame, this.#destinationRealm);
   }
   get authRequestType(): number | undefined {
-    return unsigned(this.#authRequestType);
+    return unsigned(this.#frame, this.#authRequestType);
   }
   get userName(): string | undefined {
-    return text(this.#userName);
+    return text(this.#frame, this.#userName);
   }
   get wantsKeyName(): boolean {
-    return this.#keyName !== undefined;
+    return this.#keyName !== ABSENT;
   }
   get states(): readonly AvpView[] {
     return this.#states ?? NO_STATES;
   }
   get framedMtu(): number | undefined {
-    return unsigned(this.#framedMtu);
+    return unsigned(this.#frame, this.#framedMtu);
   }
   get calledStationId(): string | undefined {
-    return text(this.#calledStationId);
+    return text(this.#frame, this.#calledStationId);
   }
   get callingStationId(): string | undefined {
-    return text(this.#callingStationId);
+    return text(this.#frame, this.#callingStationId);
   }
 }
 
