@@ -49,6 +49,12 @@ export class HistogramSeries {
     this.counts = new Float64Array(bounds.length + 1);
   }
 
+  clear(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
+
   /** Records one finite value (callers check: the event handlers read values defensively). */
   observe(value: number): void {
     const bounds = this.#bounds;
@@ -121,8 +127,12 @@ export class CellHistogram<L extends string> {
     this.series(labels);
   }
 
+  /**
+   * Zeroes every series (the Registry's resetMetrics). The series stay, so a series held by the
+   * hot path stays the one exposed; prom-client's own Histogram drops them instead.
+   */
   reset(): void {
-    this.#series.clear();
+    for (const s of this.#series.values()) s.clear();
   }
 
   /** For the Registry's text exposition: each series' labels are shared by its lines. */

@@ -55,13 +55,21 @@ describe('CellHistogram', () => {
     assert.equal(c.series({ operation: 'get', result: 'ok' }), s);
   });
 
-  test('reset empties the metric; zero creates a series at 0', async () => {
+  test('reset zeroes every series, and a series held before it stays the exposed one', async () => {
     const { ours, c } = pair();
-    c.observe({ operation: 'get', result: 'ok' }, 0.2);
+    const held = c.series({ operation: 'get', result: 'ok' });
+    held.observe(0.2);
     c.reset();
-    assert.doesNotMatch(await ours.metrics(), /test_duration_seconds_count/);
-    c.zero({ operation: 'get', result: 'ok' });
     assert.match(await ours.metrics(), /test_duration_seconds_count\{operation="get",result="ok"\} 0/);
+    held.observe(0.3);
+    assert.match(await ours.metrics(), /test_duration_seconds_count\{operation="get",result="ok"\} 1/);
+    assert.match(await ours.metrics(), /test_duration_seconds_sum\{operation="get",result="ok"\} 0.3/);
+  });
+
+  test('zero creates a series at 0', async () => {
+    const { ours, c } = pair();
+    c.zero({ operation: 'list', result: 'error' });
+    assert.match(await ours.metrics(), /test_duration_seconds_count\{operation="list",result="error"\} 0/);
   });
 
   test('refuses an unknown label, a reserved le, unsorted buckets and a non-finite value', () => {
