@@ -6,7 +6,7 @@ import {
   CommandFlag,
   HEADER_LENGTH,
   HeaderOffset,
-  UINT24_BYTES,
+  readUint24,
   isAvpList,
   pad4,
 } from './header.js';
@@ -42,11 +42,11 @@ export interface LocalIdentity {
  */
 export function answerSkeleton(req: MessageView): AnswerSkeleton {
   const frame = req.frame;
-  const end = Math.min(frame.readUIntBE(HeaderOffset.LENGTH, UINT24_BYTES), frame.length);
+  const end = Math.min(readUint24(frame, HeaderOffset.LENGTH), frame.length);
   let sessionId: ValueAvpSpec | undefined;
   const proxyInfo: RawAvpSpec[] = [];
   for (let off = HEADER_LENGTH; off + AVP_HEADER_LENGTH <= end;) {
-    const len = frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES);
+    const len = readUint24(frame, off + AvpOffset.LENGTH);
     if (len < AVP_HEADER_LENGTH || off + len > end) break;
     const flags = frame[off + AvpOffset.FLAGS]!;
     if ((flags & AvpFlag.V) === 0) {
@@ -62,7 +62,7 @@ export function answerSkeleton(req: MessageView): AnswerSkeleton {
     off += pad4(len);
   }
   return {
-    commandCode: frame.readUIntBE(HeaderOffset.COMMAND_CODE, UINT24_BYTES),
+    commandCode: readUint24(frame, HeaderOffset.COMMAND_CODE),
     applicationId: frame.readUInt32BE(HeaderOffset.APPLICATION_ID),
     flags: frame[HeaderOffset.FLAGS]! & CommandFlag.P,
     hopByHop: frame.readUInt32BE(HeaderOffset.HOP_BY_HOP),

@@ -1,5 +1,5 @@
 import { AvpFlag } from '../dict/model.js';
-import { AVP_HEADER_LENGTH, AVP_VENDOR_HEADER_LENGTH, AvpOffset, UINT24_BYTES, pad4 } from './header.js';
+import { AVP_HEADER_LENGTH, AVP_VENDOR_HEADER_LENGTH, AvpOffset, pad4, readUint24 } from './header.js';
 
 /** RFC 6733 §4.3.1 Address family numbers (IANA). */
 export const AddressFamily = { IPv4: 1, IPv6: 2 } as const;
@@ -40,7 +40,7 @@ export class AvpView {
   }
   /** AVP Length: header + data, without padding (RFC 6733 §4.1). */
   get length(): number {
-    return this.frame.readUIntBE(this.offset + AvpOffset.LENGTH, UINT24_BYTES);
+    return readUint24(this.frame, this.offset + AvpOffset.LENGTH);
   }
   get headerLength(): number {
     return this.isVendor ? AVP_VENDOR_HEADER_LENGTH : AVP_HEADER_LENGTH;
@@ -142,7 +142,7 @@ export function nextAvpOffset(frame: Buffer, off: number): number {
 }
 
 function nextOffset(frame: Buffer, off: number): number {
-  const len = frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES);
+  const len = readUint24(frame, off + AvpOffset.LENGTH);
   // A length under the header size would loop forever on unvalidated input: stop the walk.
   return len < AVP_HEADER_LENGTH ? Number.POSITIVE_INFINITY : off + pad4(len);
 }

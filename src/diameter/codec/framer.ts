@@ -1,4 +1,4 @@
-import { DIAMETER_VERSION, HEADER_LENGTH, HeaderOffset, UINT24_BYTES, UINT24_MAX } from './header.js';
+import { DIAMETER_VERSION, HEADER_LENGTH, HeaderOffset, UINT24_MAX, readUint24 } from './header.js';
 import { ResultCode } from '../dict/constants.gen.js';
 
 /** The stream cannot be parsed: close the connection, never resynchronise (RFC 6733 §2.1, §3). */
@@ -83,10 +83,7 @@ export class Framer {
         this.#prefixFilled += take;
         off += take;
         if (this.#prefixFilled < PREFIX_LENGTH) break;
-        const length = this.#check(
-          this.#prefix[0]!,
-          this.#prefix.readUIntBE(HeaderOffset.LENGTH, UINT24_BYTES),
-        );
+        const length = this.#check(this.#prefix[0]!, readUint24(this.#prefix, HeaderOffset.LENGTH));
         if (typeof length !== 'number') return length;
         this.#pending = Buffer.allocUnsafe(length);
         this.#prefix.copy(this.#pending, 0);
@@ -94,7 +91,7 @@ export class Framer {
         this.#prefixFilled = 0;
         continue;
       }
-      const length = this.#check(chunk[off]!, chunk.readUIntBE(off + HeaderOffset.LENGTH, UINT24_BYTES));
+      const length = this.#check(chunk[off]!, readUint24(chunk, off + HeaderOffset.LENGTH));
       if (typeof length !== 'number') return length;
       if (off + length <= n) {
         this.#onFrame(chunk.subarray(off, off + length));

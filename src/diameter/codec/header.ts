@@ -41,6 +41,28 @@ export const AvpOffset = {
 export const UINT24_BYTES = 3;
 export const UINT24_MAX = 0xffffff;
 const ALIGN = 4;
+const BYTE_BITS = 8;
+const BYTE_MASK = 0xff;
+
+/**
+ * Reads a 24-bit big-endian field (the message and AVP lengths, the command code) at `offset`;
+ * the caller has checked that the three octets are inside `buf`. Byte loads: Buffer#readUIntBE
+ * validates its arguments on every call, and a DER's AVPs are walked three times.
+ */
+export function readUint24(buf: Buffer, offset: number): number {
+  return (buf[offset]! << (2 * BYTE_BITS)) | (buf[offset + 1]! << BYTE_BITS) | buf[offset + 2]!;
+}
+
+/**
+ * Writes a 24-bit big-endian field (the message and AVP lengths, the command code) at `offset`,
+ * which the caller has sized the buffer for. Byte stores: Buffer#writeUIntBE validates its
+ * arguments on every call, and the encoder writes one per AVP.
+ */
+export function writeUint24(buf: Buffer, offset: number, value: number): void {
+  buf[offset] = (value >>> (2 * BYTE_BITS)) & BYTE_MASK;
+  buf[offset + 1] = (value >>> BYTE_BITS) & BYTE_MASK;
+  buf[offset + 2] = value & BYTE_MASK;
+}
 
 /** Length rounded up to a multiple of 4 (RFC 6733 §4: AVPs are padded to 32 bits). */
 export function pad4(n: number): number {
@@ -55,7 +77,7 @@ export function framedAvpLength(frame: Buffer, off: number, end: number): number
   const avail = end - off;
   const vendor = avail > AvpOffset.FLAGS && (frame[off + AvpOffset.FLAGS]! & AvpFlag.V) !== 0;
   const header = vendor ? AVP_VENDOR_HEADER_LENGTH : AVP_HEADER_LENGTH;
-  const len = avail >= header ? frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES) : 0;
+  const len = avail >= header ? readUint24(frame, off + AvpOffset.LENGTH) : 0;
   return len < header || len > avail ? 0 : len;
 }
 
@@ -74,13 +96,13 @@ export function readVersion(frame: Buffer): number {
   return frame[HeaderOffset.VERSION]!;
 }
 export function readMessageLength(frame: Buffer, offset = 0): number {
-  return frame.readUIntBE(offset + HeaderOffset.LENGTH, UINT24_BYTES);
+  return readUint24(frame, offset + HeaderOffset.LENGTH);
 }
 export function readCommandFlags(frame: Buffer): number {
   return frame[HeaderOffset.FLAGS]!;
 }
 export function readCommandCode(frame: Buffer): number {
-  return frame.readUIntBE(HeaderOffset.COMMAND_CODE, UINT24_BYTES);
+  return readUint24(frame, HeaderOffset.COMMAND_CODE);
 }
 export function readApplicationId(frame: Buffer): number {
   return frame.readUInt32BE(HeaderOffset.APPLICATION_ID);

@@ -14,6 +14,7 @@ import {
   HEADER_LENGTH,
   HeaderOffset,
   UINT24_BYTES,
+  readUint24,
   framedAvpLength,
   pad4,
 } from './header.js';
@@ -254,7 +255,7 @@ function checkAvps(
       );
     const code = frame.readUInt32BE(off + AvpOffset.CODE);
     const flags = frame[off + AvpOffset.FLAGS]!;
-    const len = frame.readUIntBE(off + AvpOffset.LENGTH, UINT24_BYTES);
+    const len = readUint24(frame, off + AvpOffset.LENGTH);
     const vendor = (flags & AvpFlag.V) !== 0;
     const header = vendor ? AVP_VENDOR_HEADER_LENGTH : AVP_HEADER_LENGTH;
     if (avail < header)
@@ -352,7 +353,7 @@ export function validateMessage(dict: Dictionary, msg: MessageView): ValidationE
       ResultCode.DIAMETER_UNSUPPORTED_VERSION,
       `unsupported version ${frame[HeaderOffset.VERSION]}`,
     );
-  const length = frame.readUIntBE(HeaderOffset.LENGTH, UINT24_BYTES);
+  const length = readUint24(frame, HeaderOffset.LENGTH);
   if (length !== frame.length || (length & ALIGN_MASK) !== 0)
     return fail(
       ResultCode.DIAMETER_INVALID_MESSAGE_LENGTH,
@@ -368,7 +369,7 @@ export function validateMessage(dict: Dictionary, msg: MessageView): ValidationE
     return fail(ResultCode.DIAMETER_INVALID_HDR_BITS, 'E bit set in a request');
   if (!request && (flags & CommandFlag.T) !== 0)
     return fail(ResultCode.DIAMETER_INVALID_HDR_BITS, 'T bit set in an answer');
-  const code = frame.readUIntBE(HeaderOffset.COMMAND_CODE, UINT24_BYTES);
+  const code = readUint24(frame, HeaderOffset.COMMAND_CODE);
   const cmd = dict.command(code);
   if (cmd === undefined) return fail(ResultCode.DIAMETER_COMMAND_UNSUPPORTED, `command ${code} unsupported`);
   // RFC 6733 §7.1.3 (3008): bits inconsistent with the command's definition (PXY).

@@ -10,9 +10,9 @@ import {
   DIAMETER_VERSION,
   HEADER_LENGTH,
   HeaderOffset,
-  UINT24_BYTES,
   UINT24_MAX,
   pad4,
+  writeUint24,
 } from './header.js';
 
 /** A value: Buffer = octets, string = UTF-8, number = 32-bit integer, bigint = 64-bit, array = Grouped. */
@@ -74,12 +74,16 @@ export function avpSize(s: AvpSpec): number {
   return pad4(header + dataSize(s.value));
 }
 
+/** Zeroes the (at most 3) padding octets [from, to): a loop, cheaper than Buffer#fill's checks. */
+function zeroPadding(buf: Buffer, from: number, to: number): void {
+  for (let i = from; i < to; i++) buf[i] = 0;
+}
+
 function writeAvp(buf: Buffer, off: number, s: AvpSpec): number {
   if (isRaw(s)) {
-    s.raw.copy(buf, off);
-    const end = off + s.raw.length;
+    buf.set(s.raw, off);
     const padded = off + pad4(s.raw.length);
-    buf.fill(0, end, padded);
+    zeroPadding(buf, off + s.raw.length, padded);
     return padded;
   }
   const vendor = s.vendorId ?? 0;
@@ -92,7 +96,7 @@ function writeAvp(buf: Buffer, off: number, s: AvpSpec): number {
     vendor !== 0 ? (s.flags ?? DEFAULT_FLAGS) | AvpFlag.V : (s.flags ?? DEFAULT_FLAGS) & ~AvpFlag.V;
   buf.writeUInt32BE(s.code, off + AvpOffset.CODE);
   buf[off + AvpOffset.FLAGS] = flags;
-  buf.writeUIntBE(length, off + AvpOffset.LENGTH, UINT24_BYTES);
+  writeUint24(buf, off + AvpOffset.LENGTH, length);
   if (vendor !== 0) buf.writeUInt32BE(vendor, off + AvpOffset.VENDOR_ID);
   const d = off + header;
   if (typeof v === 'number') {
@@ -104,13 +108,13 @@ function writeAvp(buf: Buffer, off: number, s: AvpSpec): number {
     if (v < 0n) buf.writeBigInt64BE(v, d);
     else buf.writeBigUInt64BE(v, d);
   } else if (typeof v === 'string') buf.write(v, d, 'utf8');
-  else if (Buffer.isBuffer(v)) v.copy(buf, d);
+  else if (Buffer.isBuffer(v)) buf.set(v, d);
   else {
     let o = d;
     for (const c of v as readonly AvpSpec[]) o = writeAvp(buf, o, c);
   }
   const padded = off + pad4(length);
-  buf.fill(0, off + length, padded);
+  zeroPadding(buf, off + length, padded);
   return padded;
 }
 
@@ -131,9 +135,11 @@ export function encodeMessage(m: MessageSpec): Buffer {
   if (length > UINT24_MAX) throw new RangeError(`message too long (${length})`);
   const buf = Buffer.allocUnsafe(length);
   buf[HeaderOffset.VERSION] = DIAMETER_VERSION;
-  buf.writeUIntBE(length, HeaderOffset.LENGTH, UINT24_BYTES);
+  writeUint24(buf, HeaderOffset.LENGTH, length);
   buf[HeaderOffset.FLAGS] = m.flags;
-  buf.writeUIntBE(m.commandCode, HeaderOffset.COMMAND_CODE, UINT24_BYTES);
+  if (!Number.isInteger(m.commandCode) || m.commandCode < 0 || m.commandCode > UINT24_MAX)
+    throw new RangeError(`command code ${m.commandCode} is not a 24-bit value`);
+  writeUint24(buf, HeaderOffset.COMMAND_CODE, m.commandCode);
   buf.writeUInt32BE(m.applicationId, HeaderOffset.APPLICATION_ID);
   buf.writeUInt32BE(m.hopByHop, HeaderOffset.HOP_BY_HOP);
   buf.writeUInt32BE(m.endToEnd, HeaderOffset.END_TO_END);

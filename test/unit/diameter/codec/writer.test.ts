@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readUint24, writeUint24 } from '../../../../src/diameter/codec/header.js';
 import { MessageView } from '../../../../src/diameter/codec/message-view.js';
 import {
   address,
@@ -51,6 +52,34 @@ describe('encodeMessage', () => {
       ],
     });
     assert.deepEqual(got, want);
+  });
+  test('writes and reads 24-bit fields at their bounds (command code, lengths)', () => {
+    for (const commandCode of [0, 1, 0x123456, 0xffffff]) {
+      const m = encodeMessage({
+        commandCode,
+        applicationId: 0,
+        flags: 0,
+        hopByHop: 0,
+        endToEnd: 0,
+        avps: [],
+      });
+      assert.equal(m.readUIntBE(5, 3), commandCode);
+      assert.equal(readUint24(m, 5), commandCode);
+      assert.equal(readUint24(m, 1), 20);
+    }
+    const b = Buffer.alloc(3);
+    for (const v of [0, 0xff, 0x100, 0xabcdef, 0xffffff]) {
+      writeUint24(b, 0, v);
+      assert.equal(b.readUIntBE(0, 3), v);
+      assert.equal(readUint24(b, 0), v);
+    }
+  });
+  test('refuses a command code that does not fit 24 bits', () => {
+    for (const commandCode of [-1, 0x1000000, 1.5])
+      assert.throws(
+        () => encodeMessage({ commandCode, applicationId: 0, flags: 0, hopByHop: 0, endToEnd: 0, avps: [] }),
+        RangeError,
+      );
   });
   test('zero-fills padding even in a reused allocation', () => {
     for (let i = 0; i < 50; i++) {
