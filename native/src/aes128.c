@@ -31,6 +31,9 @@
 #define AES_KEY 16
 #define CHUNK 1024
 
+/* CBC-MAC's IV, and the placeholder key the contexts are initialised with at load. */
+static const uint8_t ZERO_BLOCK[AES_BLOCK] = {0};
+
 typedef struct {
   EVP_CIPHER_CTX *ecb;
   EVP_CIPHER_CTX *cbc;
@@ -107,14 +110,13 @@ static napi_value ecb(napi_env env, napi_callback_info info) {
 }
 
 static napi_value cbc_mac(napi_env env, napi_callback_info info) {
-  static const uint8_t zero_iv[AES_BLOCK] = {0};
   uint8_t *key, *in, *out;
   size_t in_len, out_len;
   aes_state *s = args(env, info, &key, &in, &in_len, &out, &out_len);
   if (s == NULL) return NULL;
   if (in_len == 0) return fail(env, true, "input must hold at least one block");
   if (out_len < AES_BLOCK) return fail(env, true, "output shorter than one block");
-  int ok = EVP_EncryptInit_ex2(s->cbc, NULL, key, zero_iv, NULL);
+  int ok = EVP_EncryptInit_ex2(s->cbc, NULL, key, ZERO_BLOCK, NULL);
   size_t done = 0, last = 0;
   while (ok && done < in_len) {
     size_t step = in_len - done < CHUNK ? in_len - done : CHUNK;
@@ -139,10 +141,9 @@ NAPI_MODULE_INIT() {
   s->cbc = EVP_CIPHER_CTX_new();
   s->ecb_cipher = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
   s->cbc_cipher = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
-  static const uint8_t zero[AES_KEY] = {0};
   if (s->ecb == NULL || s->cbc == NULL || s->ecb_cipher == NULL || s->cbc_cipher == NULL ||
-      !EVP_EncryptInit_ex2(s->ecb, s->ecb_cipher, zero, NULL, NULL) || !EVP_CIPHER_CTX_set_padding(s->ecb, 0) ||
-      !EVP_EncryptInit_ex2(s->cbc, s->cbc_cipher, zero, zero, NULL) || !EVP_CIPHER_CTX_set_padding(s->cbc, 0)) {
+      !EVP_EncryptInit_ex2(s->ecb, s->ecb_cipher, ZERO_BLOCK, NULL, NULL) || !EVP_CIPHER_CTX_set_padding(s->ecb, 0) ||
+      !EVP_EncryptInit_ex2(s->cbc, s->cbc_cipher, ZERO_BLOCK, ZERO_BLOCK, NULL) || !EVP_CIPHER_CTX_set_padding(s->cbc, 0)) {
     finalize_state(env, s, NULL);
     napi_throw_error(env, NULL, "aes128: OpenSSL AES-128 unavailable");
     return NULL;

@@ -13,8 +13,8 @@ import {
   DIAMETER_VERSION,
   HEADER_LENGTH,
   HeaderOffset,
-  UINT24_BYTES,
   readUint24,
+  writeUint24,
   framedAvpLength,
   pad4,
 } from './header.js';
@@ -66,7 +66,7 @@ function minimalAvp(frame: Buffer, off: number, avail: number, def: AvpDef | und
     header + (def === undefined || def.type === AvpType.Grouped ? 0 : minimalPayloadSize(def.type));
   const out = Buffer.alloc(size);
   frame.copy(out, 0, off, off + Math.min(avail, header));
-  out.writeUIntBE(size, AvpOffset.LENGTH, UINT24_BYTES);
+  writeUint24(out, AvpOffset.LENGTH, size);
   return out;
 }
 
@@ -77,7 +77,7 @@ export function exampleAvp(def: AvpDef): Buffer {
   const out = Buffer.alloc(size);
   out.writeUInt32BE(def.code, AvpOffset.CODE);
   out[AvpOffset.FLAGS] = def.mustFlags;
-  out.writeUIntBE(size, AvpOffset.LENGTH, UINT24_BYTES);
+  writeUint24(out, AvpOffset.LENGTH, size);
   if (def.vendorId !== 0) out.writeUInt32BE(def.vendorId, AvpOffset.VENDOR_ID);
   return out;
 }
