@@ -13,6 +13,12 @@
       "defines": ["NAPI_VERSION=8"]
     },
     {
+      "target_name": "radius_md5",
+      "sources": ["src/radius_md5.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    },
+    {
       "target_name": "raw_ip",
       "sources": ["src/raw_ip.c", "src/napi_util.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"],

@@ -8,7 +8,8 @@ import {
   MESSAGE_AUTHENTICATOR_LENGTH,
   RadiusAttr,
 } from './constants.js';
-import { hashScratch, hmacMd5KeyFor, MD5_BLOCK_LENGTH, md5 } from './md5.js';
+import { hashScratch, hmacMd5KeyFor, MD5_BLOCK_LENGTH, md5, MD5_LENGTH } from './md5.js';
+import { hmacStateFor, nativeMd5 } from './native-md5.js';
 import type { RadiusPacket } from './packet.js';
 
 /** Result of checking a request's Message-Authenticator. */
@@ -25,16 +26,26 @@ export type MessageAuthenticatorCheck =
 
 /**
  * RFC 3579 §3.2: HMAC-MD5 over the whole packet with the Message-Authenticator value taken as 16
- * zero octets. `authenticatorOverride` replaces the header's Authenticator field in the
- * computation (a response is signed over the Request Authenticator). The frame is copied once
- * into a scratch buffer after the HMAC pad and hashed in one call; `frame` is not modified.
+ * zero octets, written into `out` at `outAt` (which may be the frame's own Message-Authenticator
+ * value: it is written after hashing). `authenticatorOverride` replaces the header's Authenticator
+ * field in the computation (a response is signed over the Request Authenticator). With the addon
+ * the frame is hashed in place; without it, copied once into a scratch buffer after the HMAC pad
+ * and hashed in one call. The frame's hashed octets are not modified.
  */
-export function computeMessageAuthenticator(
+export function messageAuthenticatorInto(
   frame: Buffer,
   macValueOffset: number,
   secret: Buffer,
+  out: Buffer,
+  outAt: number,
   authenticatorOverride?: Buffer,
-): Buffer {
+): void {
+  const addon = nativeMd5();
+  if (addon !== undefined) {
+    const state = hmacStateFor(addon, secret);
+    addon.hmac(state, frame, frame.length, macValueOffset, authenticatorOverride ?? null, out, outAt);
+    return;
+  }
   const end = MD5_BLOCK_LENGTH + frame.length;
   const buf = hashScratch(end);
   frame.copy(buf, MD5_BLOCK_LENGTH);
@@ -42,7 +53,19 @@ export function computeMessageAuthenticator(
     authenticatorOverride.copy(buf, MD5_BLOCK_LENGTH + AUTHENTICATOR_OFFSET);
   const mac = MD5_BLOCK_LENGTH + macValueOffset;
   buf.fill(0, mac, mac + MESSAGE_AUTHENTICATOR_LENGTH);
-  return hmacMd5KeyFor(secret).macAfterRoom(buf, end);
+  hmacMd5KeyFor(secret).macAfterRoom(buf, end).copy(out, outAt);
+}
+
+/** messageAuthenticatorInto, returning the 16 octets in a Buffer of their own. */
+export function computeMessageAuthenticator(
+  frame: Buffer,
+  macValueOffset: number,
+  secret: Buffer,
+  authenticatorOverride?: Buffer,
+): Buffer {
+  const out = Buffer.allocUnsafe(MESSAGE_AUTHENTICATOR_LENGTH);
+  messageAuthenticatorInto(frame, macValueOffset, secret, out, 0, authenticatorOverride);
+  return out;
 }
 
 /**
@@ -66,19 +89,39 @@ export function checkRequestMessageAuthenticator(
 
 /**
  * RFC 2865 §3: Response Authenticator = MD5(Code ‖ Identifier ‖ Length ‖ Request Authenticator ‖
- * Attributes ‖ Secret), hashed in one call over a scratch copy; `frame` is not modified.
+ * Attributes ‖ Secret), written into `out` at `outAt` (which may be the frame's own Authenticator
+ * field: it is written after hashing). With the addon the frame is hashed in place; without it,
+ * over a scratch copy in one call. The frame's hashed octets are not modified.
  */
-export function computeResponseAuthenticator(
+export function responseAuthenticatorInto(
   frame: Buffer,
   requestAuthenticator: Buffer,
   secret: Buffer,
-): Buffer {
+  out: Buffer,
+  outAt: number,
+): void {
+  const addon = nativeMd5();
+  if (addon !== undefined) {
+    addon.responseAuthenticator(frame, frame.length, requestAuthenticator, secret, out, outAt);
+    return;
+  }
   const end = frame.length + secret.length;
   const buf = hashScratch(end);
   frame.copy(buf, 0);
   requestAuthenticator.copy(buf, AUTHENTICATOR_OFFSET, 0, AUTHENTICATOR_LENGTH);
   secret.copy(buf, frame.length);
-  return md5(buf.subarray(0, end));
+  md5(buf.subarray(0, end)).copy(out, outAt);
+}
+
+/** responseAuthenticatorInto, returning the 16 octets in a Buffer of their own. */
+export function computeResponseAuthenticator(
+  frame: Buffer,
+  requestAuthenticator: Buffer,
+  secret: Buffer,
+): Buffer {
+  const out = Buffer.allocUnsafe(MD5_LENGTH);
+  responseAuthenticatorInto(frame, requestAuthenticator, secret, out, 0);
+  return out;
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { RadiusAttribute } from './attribute.js';
 import { MsAttr, VENDOR_MICROSOFT } from './constants.js';
 import { hashScratch, md5Latin1 } from './md5.js';
+import { nativeMd5 } from './native-md5.js';
 import { fillRandom } from '../util/random-pool.js';
 import { vendorSpecificAttribute } from './vendor-specific.js';
 
@@ -61,6 +62,12 @@ export function encryptMppeKey(
   key.copy(plain, KEY_LENGTH_OCTET);
   const out = Buffer.allocUnsafe(MPPE_SALT_LENGTH + plainLength);
   salt.copy(out, 0);
+  const addon = nativeMd5();
+  if (addon !== undefined) {
+    addon.mppe(secret, requestAuthenticator, salt, plain, out, MPPE_SALT_LENGTH, false);
+    plain.fill(0);
+    return out;
+  }
   for (let i = 0; i < plainLength; i += BLOCK) {
     const at = MPPE_SALT_LENGTH + i;
     const chain = i === 0 ? [requestAuthenticator, salt] : [out.subarray(at - BLOCK, at)];
@@ -84,10 +91,15 @@ export function decryptMppeKey(
     return undefined;
   const salt = value.subarray(0, MPPE_SALT_LENGTH);
   const plain = Buffer.allocUnsafe(cipherLength);
-  for (let i = 0; i < cipherLength; i += BLOCK) {
-    const at = MPPE_SALT_LENGTH + i;
-    const chain = i === 0 ? [requestAuthenticator, salt] : [value.subarray(at - BLOCK, at)];
-    xorBlock(plain, i, value.subarray(at, at + BLOCK), secret, chain);
+  const addon = nativeMd5();
+  if (addon !== undefined) {
+    addon.mppe(secret, requestAuthenticator, salt, value.subarray(MPPE_SALT_LENGTH), plain, 0, true);
+  } else {
+    for (let i = 0; i < cipherLength; i += BLOCK) {
+      const at = MPPE_SALT_LENGTH + i;
+      const chain = i === 0 ? [requestAuthenticator, salt] : [value.subarray(at - BLOCK, at)];
+      xorBlock(plain, i, value.subarray(at, at + BLOCK), secret, chain);
+    }
   }
   const keyLength = plain[0]!;
   if (keyLength > cipherLength - KEY_LENGTH_OCTET) return undefined;

@@ -1,7 +1,7 @@
 // Building RADIUS packets. Every packet eapd builds carries Message-Authenticator as its FIRST
 // attribute (the Blast-RADIUS advisory; RFC 3579 §3.2 allows any position).
 import type { RadiusAttribute } from './attribute.js';
-import { computeMessageAuthenticator, computeResponseAuthenticator } from './authenticators.js';
+import { messageAuthenticatorInto, responseAuthenticatorInto } from './authenticators.js';
 import {
   ATTRIBUTE_HEADER_LENGTH,
   AUTHENTICATOR_LENGTH,
@@ -73,11 +73,8 @@ export function buildResponse(spec: ResponseSpec): Buffer {
   const frame = layout(spec.code, spec.identifier, spec.attributes);
   // RFC 3579 §3.2: the response's HMAC is computed with the Request Authenticator in the header.
   spec.requestAuthenticator.copy(frame, AUTHENTICATOR_OFFSET, 0, AUTHENTICATOR_LENGTH);
-  computeMessageAuthenticator(frame, MAC_VALUE_OFFSET, spec.secret).copy(frame, MAC_VALUE_OFFSET);
-  computeResponseAuthenticator(frame, spec.requestAuthenticator, spec.secret).copy(
-    frame,
-    AUTHENTICATOR_OFFSET,
-  );
+  messageAuthenticatorInto(frame, MAC_VALUE_OFFSET, spec.secret, frame, MAC_VALUE_OFFSET);
+  responseAuthenticatorInto(frame, spec.requestAuthenticator, spec.secret, frame, AUTHENTICATOR_OFFSET);
   return frame;
 }
 
@@ -100,6 +97,6 @@ export function buildAccessRequest(spec: AccessRequestSpec): Buffer {
   if (authenticator.length !== AUTHENTICATOR_LENGTH)
     throw new RangeError('Request Authenticator must be 16 octets');
   authenticator.copy(frame, AUTHENTICATOR_OFFSET);
-  computeMessageAuthenticator(frame, MAC_VALUE_OFFSET, spec.secret).copy(frame, MAC_VALUE_OFFSET);
+  messageAuthenticatorInto(frame, MAC_VALUE_OFFSET, spec.secret, frame, MAC_VALUE_OFFSET);
   return frame;
 }
