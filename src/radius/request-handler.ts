@@ -16,7 +16,7 @@ import { mppeKeyAttributes, MSK_MIN_LENGTH } from './mppe-key.js';
 import { nasContextFrom } from './nas-context.js';
 import { buildResponse } from './packet-builder.js';
 import { RadiusPacket } from './packet.js';
-import { requestKey, ResponseCache } from './response-cache.js';
+import { ResponseCache } from './response-cache.js';
 
 /** The UDP source of a datagram. */
 export interface RemoteInfo {
@@ -169,8 +169,8 @@ export class RadiusRequestHandler {
     }
 
     // RFC 5080 §2.2.2: a duplicate gets the same answer and does not touch the EAP state.
-    const key = requestKey(remote.address, remote.port, packet.identifier, packet.authenticator);
-    const cached = this.#cache.lookup(key);
+    const { address, port } = remote;
+    const cached = this.#cache.lookup(address, port, packet.identifier, packet.authenticator);
     if (cached.kind === 'hit') {
       publishResponse({
         client: client.name,
@@ -184,7 +184,7 @@ export class RadiusRequestHandler {
     }
     if (cached.kind === 'pending') return this.#drop(remote, client, DropReason.DuplicateInProgress);
 
-    this.#cache.begin(key);
+    this.#cache.begin(address, port, packet.identifier, packet.authenticator);
     let outcome: Outcome;
     try {
       outcome = await this.#answer(packet, client, remote);
@@ -192,8 +192,16 @@ export class RadiusRequestHandler {
       outcome = { kind: 'drop', reason: DropReason.BackendError, detail: errorText(error) };
     }
     const response = this.#send(packet, client, remote, outcome);
-    if (response === undefined) this.#cache.abandon(key);
-    else this.#cache.complete(key, response, outcome.kind === 'send' ? outcome.code : 0);
+    if (response === undefined) this.#cache.abandon(address, port, packet.identifier, packet.authenticator);
+    else
+      this.#cache.complete(
+        address,
+        port,
+        packet.identifier,
+        packet.authenticator,
+        response,
+        outcome.kind === 'send' ? outcome.code : 0,
+      );
     return response;
   }
 

@@ -1,23 +1,15 @@
 // Duplicate detection (RFC 5080 §2.2.2): a retransmitted Access-Request (same source address
 // and port, Identifier and Request Authenticator) gets the response already sent, and the EAP
 // state does not move. Bounded in entries and in time.
+import { AnswerChunks, NO_CHUNK } from '../util/answer-chunks.js';
 import type { Clock } from '../util/clock.js';
 
-/** What the cache knows about a request key. */
+/** What the cache knows about a request. */
 export type CacheLookup =
   | { readonly kind: 'miss' }
   /** The original is still being processed: drop the duplicate, the answer will follow. */
   | { readonly kind: 'pending' }
   | { readonly kind: 'hit'; readonly response: Buffer; readonly code: number };
-
-interface Entry {
-  readonly key: string;
-  response: Buffer | undefined;
-  code: number;
-  readonly expiresAt: number;
-  /** Taken out of the map: its queue slot is skipped. */
-  removed: boolean;
-}
 
 export interface ResponseCacheOptions {
   /** How long a response is replayed (RFC 5080 §2.2.2 suggests the NAS's retransmission window). */
@@ -26,123 +18,271 @@ export interface ResponseCacheOptions {
   readonly clock: Clock;
 }
 
-/** The cache key of a request: source, Identifier and Request Authenticator. */
-export function requestKey(address: string, port: number, identifier: number, authenticator: Buffer): string {
-  return `${address}|${port}|${identifier}|${authenticator.toString('base64')}`;
-}
-
-/** Queue slots consumed at the front before the queue array is compacted. */
-const COMPACT_AFTER = 1024;
-/** The queue may hold this many times maxEntries (live and forgotten) before it is filtered. */
-const QUEUE_SLACK = 2;
+const MISS: CacheLookup = { kind: 'miss' };
+const PENDING: CacheLookup = { kind: 'pending' };
+/** RFC 2865 §3: the Request Authenticator is 16 octets. */
+const AUTHENTICATOR_LENGTH = 16;
+/** `#addressOf` of a slot that holds no entry; the end of a hash chain. */
+const NONE = -1;
 
 /**
- * Entries in a Map for lookup and, in insertion order (all share one TTL), in a queue for expiry
- * and eviction, which both take from the front. (Iterating a Map from its front after many
- * deletions walks every deleted slot until V8 rehashes: under load that was ~4 % of eapd's CPU.)
+ * Built like the Diameter duplicate cache, to keep no JavaScript object per entry: at thousands of
+ * requests per second every entry outlives several young-generation collections, and an object,
+ * a key string and a response Buffer per entry made the cache ~8 % of the RADIUS front's CPU (an
+ * experiment with 64 entries instead of 10,000: 93.6 → 86.3 µs per authentication).
+ * - Entries are slots of a ring of typed arrays, in `begin()` order (oldest at the tail); expiry
+ *   and eviction both pop from the tail.
+ * - A Map from a 32-bit hash of the request (the Request Authenticator is random: RFC 2865 §3) to
+ *   the newest slot with that hash, slots with the same hash chained; a match compares the whole
+ *   key (source address, port, Identifier, Request Authenticator).
+ * - Source addresses are interned (a few NAS addresses), responses copied into shared chunks.
+ *
+ * A pending entry (being processed) is kept past its TTL until completed or abandoned: the sweep
+ * moves it from the tail to the head. Slots of abandoned entries count against `maxEntries` until
+ * they reach the tail.
  */
 export class ResponseCache {
-  readonly #entries = new Map<string, Entry>();
-  /** Every entry in insertion order from #head; an entry no longer in the map is skipped. */
-  #queue: Entry[] = [];
-  #head = 0;
-  readonly #options: ResponseCacheOptions;
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #clock: Clock;
+
+  // The slot ring: [#tail, #tail + #used) modulo #max.
+  readonly #addressOf: Int32Array;
+  readonly #port: Int32Array;
+  readonly #identifier: Uint8Array;
+  readonly #authenticator: Uint8Array;
+  readonly #expiresAt: Float64Array;
+  readonly #hashOf: Int32Array;
+  readonly #nextSameHash: Int32Array;
+  readonly #chunkOf: Int32Array;
+  readonly #answerAt: Int32Array;
+  readonly #answerLength: Int32Array;
+  readonly #code: Uint8Array;
+  #tail = 0;
+  #used = 0;
+  #live = 0;
+
+  /** Hash → newest slot with it. */
+  readonly #byHash = new Map<number, number>();
+  readonly #addressIds = new Map<string, number>();
+  readonly #addressNames: string[] = [];
+  readonly #addressRefs: number[] = [];
+  readonly #freeAddressIds: number[] = [];
+  readonly #answers = new AnswerChunks();
 
   constructor(options: ResponseCacheOptions) {
-    this.#options = options;
+    this.#ttlMs = options.ttlMs;
+    this.#max = options.maxEntries;
+    this.#clock = options.clock;
+    if (!Number.isInteger(this.#max) || this.#max < 1)
+      throw new RangeError('ResponseCache: maxEntries must be a positive integer');
+    const n = this.#max;
+    this.#addressOf = new Int32Array(n).fill(NONE);
+    this.#port = new Int32Array(n);
+    this.#identifier = new Uint8Array(n);
+    this.#authenticator = new Uint8Array(n * AUTHENTICATOR_LENGTH);
+    this.#expiresAt = new Float64Array(n);
+    this.#hashOf = new Int32Array(n);
+    this.#nextSameHash = new Int32Array(n);
+    this.#chunkOf = new Int32Array(n).fill(NO_CHUNK);
+    this.#answerAt = new Int32Array(n);
+    this.#answerLength = new Int32Array(n);
+    this.#code = new Uint8Array(n);
   }
 
+  /** Entries held (pending and answered). */
   get size(): number {
-    return this.#entries.size;
+    return this.#live;
   }
 
-  lookup(key: string): CacheLookup {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return { kind: 'miss' };
-    if (entry.expiresAt <= this.#options.clock.now() && entry.response !== undefined) {
-      this.#remove(entry);
-      return { kind: 'miss' };
+  lookup(address: string, port: number, identifier: number, authenticator: Buffer): CacheLookup {
+    const slot = this.#find(address, port, identifier, authenticator);
+    if (slot === NONE) return MISS;
+    const chunk = this.#chunkOf[slot]!;
+    if (chunk === NO_CHUNK) return PENDING;
+    if (this.#expiresAt[slot]! <= this.#clock.now()) {
+      this.#kill(slot);
+      return MISS;
     }
-    return entry.response === undefined
-      ? { kind: 'pending' }
-      : { kind: 'hit', response: entry.response, code: entry.code };
+    // A copy: the chunk is reused once its answers are gone, and this one may go before it is sent.
+    const response = Buffer.from(this.#answers.view(chunk, this.#answerAt[slot]!, this.#answerLength[slot]!));
+    return { kind: 'hit', response, code: this.#code[slot]! };
   }
 
-  /** Marks a request as in progress (after a miss). */
-  begin(key: string): void {
+  /** Marks a request as in progress (after a miss); an entry for the same request is replaced. */
+  begin(address: string, port: number, identifier: number, authenticator: Buffer): void {
     this.sweep();
-    while (this.#entries.size >= this.#options.maxEntries) {
-      const oldest = this.#shift();
-      if (oldest === undefined) break;
-      this.#remove(oldest);
+    const previous = this.#find(address, port, identifier, authenticator);
+    if (previous !== NONE) this.#kill(previous);
+    if (this.#used === this.#max) this.#evictTail();
+    let id = this.#addressIds.get(address);
+    if (id === undefined) {
+      id = this.#freeAddressIds.pop() ?? this.#addressNames.length;
+      this.#addressIds.set(address, id);
+      this.#addressNames[id] = address;
+      this.#addressRefs[id] = 0;
     }
-    const previous = this.#entries.get(key);
-    if (previous !== undefined) previous.removed = true;
-    const entry: Entry = {
-      key,
-      response: undefined,
-      code: 0,
-      expiresAt: this.#options.clock.now() + this.#options.ttlMs,
-      removed: false,
-    };
-    this.#entries.set(key, entry);
-    this.#queue.push(entry);
-    // Abandoned entries linger in the queue until their slot comes up: keep it bounded.
-    if (this.#queue.length - this.#head > QUEUE_SLACK * this.#options.maxEntries) {
-      this.#queue = this.#queue.slice(this.#head).filter((e) => !e.removed);
-      this.#head = 0;
-    }
+    const slot = this.#push();
+    this.#addressOf[slot] = id;
+    this.#addressRefs[id]! += 1;
+    this.#port[slot] = port;
+    this.#identifier[slot] = identifier;
+    authenticator.copy(this.#authenticator, slot * AUTHENTICATOR_LENGTH, 0, AUTHENTICATOR_LENGTH);
+    this.#expiresAt[slot] = this.#clock.now() + this.#ttlMs;
+    this.#link(slot, hashOf(id, port, identifier, authenticator));
+    this.#live += 1;
   }
 
-  /** Stores the response sent for the request. */
-  complete(key: string, response: Buffer, code: number): void {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return;
-    entry.response = response;
-    entry.code = code;
+  /** Stores the response sent for the request (nothing when the request is no longer held). */
+  complete(
+    address: string,
+    port: number,
+    identifier: number,
+    authenticator: Buffer,
+    response: Buffer,
+    code: number,
+  ): void {
+    const slot = this.#find(address, port, identifier, authenticator);
+    if (slot === NONE) return;
+    this.#release(slot);
+    this.#chunkOf[slot] = this.#answers.store(response);
+    this.#answerAt[slot] = this.#answers.lastOffset;
+    this.#answerLength[slot] = response.length;
+    this.#code[slot] = code;
   }
 
   /** Forgets a request that got no response (dropped): a retransmission is processed afresh. */
-  abandon(key: string): void {
-    const entry = this.#entries.get(key);
-    if (entry !== undefined && entry.response === undefined) this.#remove(entry);
+  abandon(address: string, port: number, identifier: number, authenticator: Buffer): void {
+    const slot = this.#find(address, port, identifier, authenticator);
+    if (slot !== NONE && this.#chunkOf[slot] === NO_CHUNK) this.#kill(slot);
   }
 
-  /** Removes expired responses from the front. Pending entries stay until completed or abandoned. */
+  /** Removes expired responses from the tail. Pending entries stay until completed or abandoned. */
   sweep(): void {
-    const now = this.#options.clock.now();
-    // Expired pending entries go back to the end of the queue; each entry is looked at once.
-    for (let n = this.#queue.length - this.#head; n > 0; n--) {
-      const entry = this.#queue[this.#head]!;
-      if (!entry.removed && entry.expiresAt > now) break;
-      this.#dropFront();
-      if (entry.removed) continue;
-      if (entry.response !== undefined) this.#remove(entry);
-      else this.#queue.push(entry);
+    const now = this.#clock.now();
+    // Expired pending entries move to the head; each entry is looked at once.
+    for (let n = this.#used; n > 0; n--) {
+      const slot = this.#tail;
+      if (this.#addressOf[slot] !== NONE) {
+        if (this.#expiresAt[slot]! > now) break;
+        if (this.#chunkOf[slot] === NO_CHUNK) {
+          this.#requeue(slot);
+          continue;
+        }
+        this.#kill(slot);
+      }
+      this.#pop();
     }
   }
 
-  #remove(entry: Entry): void {
-    this.#entries.delete(entry.key);
-    entry.removed = true;
+  #find(address: string, port: number, identifier: number, authenticator: Buffer): number {
+    const id = this.#addressIds.get(address);
+    if (id === undefined) return NONE;
+    let slot = this.#byHash.get(hashOf(id, port, identifier, authenticator)) ?? NONE;
+    while (slot !== NONE) {
+      if (
+        this.#addressOf[slot] === id &&
+        this.#port[slot] === port &&
+        this.#identifier[slot] === identifier &&
+        this.#sameAuthenticator(slot, authenticator)
+      )
+        return slot;
+      slot = this.#nextSameHash[slot]!;
+    }
+    return NONE;
   }
 
-  /** Takes the oldest live entry off the queue (or undefined). */
-  #shift(): Entry | undefined {
-    while (this.#head < this.#queue.length) {
-      const entry = this.#queue[this.#head]!;
-      this.#dropFront();
-      if (!entry.removed) return entry;
-    }
-    return undefined;
+  #sameAuthenticator(slot: number, authenticator: Buffer): boolean {
+    const at = slot * AUTHENTICATOR_LENGTH;
+    for (let i = 0; i < AUTHENTICATOR_LENGTH; i++)
+      if (this.#authenticator[at + i] !== authenticator[i]) return false;
+    return true;
   }
 
-  /** Advances past the front slot, compacting the array once half of it is consumed. */
-  #dropFront(): void {
-    this.#head++;
-    if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
+  #link(slot: number, hash: number): void {
+    this.#hashOf[slot] = hash;
+    this.#nextSameHash[slot] = this.#byHash.get(hash) ?? NONE;
+    this.#byHash.set(hash, slot);
   }
+
+  #unlink(slot: number): void {
+    const hash = this.#hashOf[slot]!;
+    const next = this.#nextSameHash[slot]!;
+    const head = this.#byHash.get(hash)!;
+    if (head === slot) {
+      if (next === NONE) this.#byHash.delete(hash);
+      else this.#byHash.set(hash, next);
+      return;
+    }
+    let previous = head;
+    while (this.#nextSameHash[previous] !== slot) previous = this.#nextSameHash[previous]!;
+    this.#nextSameHash[previous] = next;
+  }
+
+  /** The slot at the head of the ring (the caller checked there is room). */
+  #push(): number {
+    const slot = (this.#tail + this.#used) % this.#max;
+    this.#used += 1;
+    return slot;
+  }
+
+  #pop(): void {
+    this.#tail = (this.#tail + 1) % this.#max;
+    this.#used -= 1;
+  }
+
+  /** Moves the (pending) tail entry to the head, keeping its fields. */
+  #requeue(slot: number): void {
+    this.#unlink(slot);
+    this.#pop();
+    const to = this.#push();
+    if (to !== slot) {
+      this.#addressOf[to] = this.#addressOf[slot]!;
+      this.#port[to] = this.#port[slot]!;
+      this.#identifier[to] = this.#identifier[slot]!;
+      this.#authenticator.copyWithin(
+        to * AUTHENTICATOR_LENGTH,
+        slot * AUTHENTICATOR_LENGTH,
+        (slot + 1) * AUTHENTICATOR_LENGTH,
+      );
+      this.#expiresAt[to] = this.#expiresAt[slot]!;
+      this.#chunkOf[to] = NO_CHUNK;
+      this.#addressOf[slot] = NONE;
+    }
+    this.#link(to, this.#hashOf[slot]!);
+  }
+
+  #evictTail(): void {
+    const slot = this.#tail;
+    if (this.#addressOf[slot] !== NONE) this.#kill(slot);
+    this.#pop();
+  }
+
+  /** Drops the slot's stored response, if any. */
+  #release(slot: number): void {
+    const chunk = this.#chunkOf[slot]!;
+    if (chunk === NO_CHUNK) return;
+    this.#answers.release(chunk);
+    this.#chunkOf[slot] = NO_CHUNK;
+  }
+
+  /** Removes a live entry (its slot stays in the ring, empty, until it reaches the tail). */
+  #kill(slot: number): void {
+    this.#unlink(slot);
+    this.#release(slot);
+    const id = this.#addressOf[slot]!;
+    if ((this.#addressRefs[id]! -= 1) === 0) {
+      this.#addressIds.delete(this.#addressNames[id]!);
+      this.#freeAddressIds.push(id);
+    }
+    this.#addressOf[slot] = NONE;
+    this.#live -= 1;
+  }
+}
+
+/** A 32-bit hash of a request: the Request Authenticator's first octets mixed with the rest. */
+function hashOf(addressId: number, port: number, identifier: number, authenticator: Buffer): number {
+  const a =
+    authenticator[0]! | (authenticator[1]! << 8) | (authenticator[2]! << 16) | (authenticator[3]! << 24);
+  return (a ^ Math.imul(port ^ (identifier << 16), 0x9e3779b1) ^ Math.imul(addressId, 0x85ebca6b)) | 0;
 }

@@ -1,5 +1,5 @@
 import { monotonicClock, type Clock } from '../../util/clock.js';
-import { AnswerChunks, NO_CHUNK } from './answer-chunks.js';
+import { AnswerChunks, NO_CHUNK } from '../../util/answer-chunks.js';
 
 /** RFC 6733 §5.5.4 / notes: keep answers at least 4 minutes (the End-to-End uniqueness window). */
 export const DEFAULT_DUPLICATE_TTL_MS = 240_000;

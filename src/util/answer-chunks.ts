@@ -6,7 +6,7 @@ export const NO_CHUNK = -1;
 const SPARE_CHUNKS = 4;
 
 /**
- * Append-only byte chunks holding copies of stored answers (for the duplicate cache): one Buffer
+ * Append-only byte chunks holding copies of stored answers (for the Diameter and RADIUS duplicate caches): one Buffer
  * per chunk instead of one per answer, so a cache of 200k answers holds a few thousand objects,
  * not 200k. Each chunk counts its live answers; a chunk with none left (and not being filled) is
  * released, and a few are kept for reuse. An answer larger than a chunk gets a chunk of its own.
