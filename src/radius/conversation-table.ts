@@ -10,6 +10,8 @@ export const STATE_LENGTH = 16;
 export interface Conversation {
   /** The State value (a private copy). */
   readonly state: Buffer;
+  /** `state` in hex: the table's key, computed once. */
+  readonly key: string;
   readonly clientName: string;
   readonly context: NasContext;
   readonly eap: EapConversation;
@@ -56,9 +58,14 @@ export class ConversationTable {
       this.end(oldest, ConversationEnd.Evicted);
     }
     let state = randomOctets(STATE_LENGTH);
-    while (this.#byState.has(state.toString('hex'))) state = randomOctets(STATE_LENGTH);
+    let key = state.toString('hex');
+    while (this.#byState.has(key)) {
+      state = randomOctets(STATE_LENGTH);
+      key = state.toString('hex');
+    }
     const conversation: Conversation = {
       state,
+      key,
       clientName,
       context,
       eap,
@@ -67,7 +74,7 @@ export class ConversationTable {
       expiresAt: this.#options.clock.now() + this.#options.idleMs,
       peerId: undefined,
     };
-    this.#byState.set(state.toString('hex'), conversation);
+    this.#byState.set(key, conversation);
     return conversation;
   }
 
@@ -86,7 +93,7 @@ export class ConversationTable {
 
   /** Restarts the idle timer and moves the conversation to the back of the order. */
   touch(conversation: Conversation): void {
-    const key = conversation.state.toString('hex');
+    const { key } = conversation;
     if (this.#byState.get(key) !== conversation) return;
     this.#byState.delete(key);
     conversation.expiresAt = this.#options.clock.now() + this.#options.idleMs;
@@ -95,7 +102,7 @@ export class ConversationTable {
 
   /** Forgets the conversation and closes it with `reason` (no-op if already gone). */
   end(conversation: Conversation, reason: ConversationEnd): void {
-    const key = conversation.state.toString('hex');
+    const { key } = conversation;
     if (this.#byState.get(key) !== conversation) return;
     this.#byState.delete(key);
     conversation.eap.close(reason);

@@ -215,6 +215,18 @@ describe('SQLite device store: operations', () => {
     await store.close();
   });
 
+  test('getCredentials hands out copies: wiping one PSK leaves the cached device whole', async () => {
+    const store = await open(paths());
+    const added = await store.add({ identity: ID1, psk: PSK, allowedMacs: ['aa:bb:cc:dd:ee:ff'] });
+    const first = (await store.getCredentials(ID1))!;
+    first.psk.fill(0);
+    const second = (await store.getCredentials(ID1))!;
+    assert.deepEqual(second.psk, PSK);
+    assert.notEqual(second.psk, first.psk);
+    assert.deepEqual({ ...second, psk: undefined }, { ...added, psk: undefined });
+    await store.close();
+  });
+
   test('refuses a second device with the same identity but treats identities case-sensitively', async () => {
     const store = await open(paths());
     await store.add({ identity: ID1, psk: PSK });
