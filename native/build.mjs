@@ -43,7 +43,9 @@ if (gyp === undefined) {
 const args = [gyp, 'rebuild', '--directory', here, ...(haveHeaders ? [`--nodedir=${nodeDir}`] : [])];
 const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (result.status !== 0) {
-  console.warn('eapd native addons not built (SCTP will be unavailable; AES and RADIUS MD5 fall back to node:crypto):');
+  console.warn(
+    'eapd native addons not built (SCTP will be unavailable; AES and RADIUS MD5 fall back to node:crypto):',
+  );
   console.warn((result.stderr || result.stdout || String(result.error)).split('\n').slice(-15).join('\n'));
   process.exit(0);
 }
