@@ -19,6 +19,12 @@
       "defines": ["NAPI_VERSION=8"]
     },
     {
+      "target_name": "udp_batch",
+      "sources": ["src/udp_batch.c", "src/napi_util.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    },
+    {
       "target_name": "raw_ip",
       "sources": ["src/raw_ip.c", "src/napi_util.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"],

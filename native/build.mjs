@@ -49,4 +49,6 @@ if (result.status !== 0) {
   console.warn((result.stderr || result.stdout || String(result.error)).split('\n').slice(-15).join('\n'));
   process.exit(0);
 }
-console.log('eapd native addons built: native/build/Release/{sctp_kernel,raw_ip,aes128,radius_md5}.node');
+console.log(
+  'eapd native addons built: native/build/Release/{sctp_kernel,raw_ip,aes128,radius_md5,udp_batch}.node',
+);

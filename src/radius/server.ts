@@ -4,11 +4,10 @@
 //
 // Events: see ./events.ts — channels eapd:radius:request, eapd:radius:response,
 // eapd:radius:drop, eapd:radius:conversation, eapd:radius:socket-error.
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
 import { ClientTable, type RadiusClientConfig } from './client-table.js';
 import { publishSocketError } from './events.js';
 import { RadiusRequestHandler, type RequestHandlerOptions } from './request-handler.js';
+import { bindUdpSocket, type BoundUdpSocket } from './udp-socket.js';
 
 /** IANA port for RADIUS authentication (RFC 2865 §3). */
 export const RADIUS_AUTH_PORT = 1812;
@@ -54,7 +53,8 @@ export interface RadiusBoundAddress {
 export class RadiusServer {
   readonly #options: RadiusServerOptions;
   readonly #handler: RadiusRequestHandler;
-  #socket: Socket | undefined;
+  #socket: BoundUdpSocket | undefined;
+  #starting = false;
   #sweep: NodeJS.Timeout | undefined;
 
   /** Throws on a bad client entry (see ClientTable). */
@@ -68,51 +68,51 @@ export class RadiusServer {
   }
 
   /** Binds the socket; resolves with the bound address, rejects if binding fails. */
-  start(): Promise<RadiusBoundAddress> {
-    if (this.#socket !== undefined) return Promise.reject(new Error('RADIUS server already started'));
+  async start(): Promise<RadiusBoundAddress> {
+    if (this.#starting) throw new Error('RADIUS server already started');
+    this.#starting = true;
     const {
       address,
       port = RADIUS_AUTH_PORT,
       ipv6Only = false,
       recvBufferSize = DEFAULT_RECV_BUFFER_BYTES,
     } = this.#options.listen;
-    const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only });
-    this.#socket = socket;
-    return new Promise((resolve, reject) => {
-      const onBindError = (error: Error): void => {
-        this.#socket = undefined;
-        socket.close();
-        reject(error);
-      };
-      socket.once('error', onBindError);
-      socket.on('message', (datagram, remote) =>
-        this.#onMessage(socket, datagram, remote.address, remote.port),
-      );
-      socket.bind({ address, port, exclusive: true }, () => {
-        socket.off('error', onBindError);
-        socket.on('error', (error) => publishSocketError({ error }));
-        try {
-          if (recvBufferSize > 0) socket.setRecvBufferSize(recvBufferSize);
-        } catch (error) {
-          this.#socket = undefined;
-          socket.close();
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        this.#sweep = setInterval(
-          () => this.#handler.sweep(),
-          this.#options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
-        );
-        this.#sweep.unref();
-        const bound = socket.address();
-        resolve({
-          address: bound.address,
-          port: bound.port,
-          family: bound.family,
-          recvBufferSize: socket.getRecvBufferSize(),
-        });
+    let socket: BoundUdpSocket;
+    try {
+      socket = await bindUdpSocket({
+        address,
+        port,
+        ipv6Only,
+        onMessage: (datagram, from, fromPort) => this.#onMessage(socket, datagram, from, fromPort),
+        onError: (error, to, toPort) =>
+          publishSocketError(
+            to === undefined || toPort === undefined ? { error } : { error, address: to, port: toPort },
+          ),
       });
-    });
+    } catch (error) {
+      this.#starting = false;
+      throw error;
+    }
+    try {
+      if (recvBufferSize > 0) socket.setRecvBufferSize(recvBufferSize);
+    } catch (error) {
+      this.#starting = false;
+      await socket.close();
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    this.#socket = socket;
+    this.#sweep = setInterval(
+      () => this.#handler.sweep(),
+      this.#options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    );
+    this.#sweep.unref();
+    const bound = socket.localAddress();
+    return {
+      address: bound.address,
+      port: bound.port,
+      family: bound.family,
+      recvBufferSize: socket.recvBufferSize(),
+    };
   }
 
   /** Closes the socket and ends every conversation. */
@@ -122,16 +122,15 @@ export class RadiusServer {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#handler.close();
-    if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.#starting = false;
+    if (socket !== undefined) await socket.close();
   }
 
-  #onMessage(socket: Socket, datagram: Buffer, address: string, port: number): void {
+  #onMessage(socket: BoundUdpSocket, datagram: Buffer, address: string, port: number): void {
     void this.#handler.handle(datagram, { address, port }).then(
       (response) => {
         if (response === undefined || this.#socket !== socket) return;
-        socket.send(response, port, address, (error) => {
-          if (error) publishSocketError({ error, address, port });
-        });
+        socket.send(response, port, address);
       },
       (error: unknown) =>
         publishSocketError({ error: error instanceof Error ? error : new Error(String(error)) }),

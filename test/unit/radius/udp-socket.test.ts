@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { after, describe, test } from 'node:test';
+import { bindUdpSocket, useNativeUdp } from '../../../src/radius/udp-socket.js';
+
+for (const udp of ['udp_batch addon', 'node:dgram'] as const) {
+  describe(`RADIUS UDP socket (${udp})`, () => {
+    after(() => useNativeUdp(true));
+    const use = (): void => {
+      assert.equal(
+        useNativeUdp(udp === 'udp_batch addon'),
+        udp === 'udp_batch addon',
+        'udp_batch.node not built',
+      );
+    };
+
+    test(
+      'delivers each datagram whole with its source, and sends back to it',
+      { timeout: 10_000 },
+      async () => {
+        use();
+        const seen: [string, string, number][] = [];
+        const socket = await bindUdpSocket({
+          address: '127.0.0.1',
+          port: 0,
+          ipv6Only: false,
+          onMessage: (datagram, address, port) => {
+            seen.push([datagram.toString(), address, port]);
+            socket.send(Buffer.concat([Buffer.from('re:'), datagram]), port, address);
+          },
+          onError: (error) => assert.fail(error),
+        });
+        const peer = createSocket('udp4');
+        peer.bind(0, '127.0.0.1');
+        await once(peer, 'listening');
+        const replies: string[] = [];
+        const all = new Promise<void>((resolve) =>
+          peer.on('message', (msg: Buffer) => {
+            replies.push(msg.toString());
+            if (replies.length === 3) resolve();
+          }),
+        );
+        const { port } = socket.localAddress();
+        for (const text of ['a', 'bb', 'x'.repeat(4000)]) peer.send(text, port, '127.0.0.1');
+        await all;
+        assert.deepEqual(
+          seen.map(([d, a, p]) => [d.length, a, p]),
+          [1, 2, 4000].map((n) => [n, '127.0.0.1', peer.address().port]),
+        );
+        assert.deepEqual(
+          replies.map((r) => r.length),
+          [4, 5, 4003],
+        );
+        peer.close();
+        await socket.close();
+        await socket.close(); // idempotent
+      },
+    );
+
+    test('reports a datagram it cannot send to onError with its destination, and throws nothing', async () => {
+      use();
+      const errors: [string | undefined, number | undefined][] = [];
+      const socket = await bindUdpSocket({
+        address: '127.0.0.1',
+        port: 0,
+        ipv6Only: false,
+        onMessage: () => undefined,
+        onError: (_error, address, port) => errors.push([address, port]),
+      });
+      socket.send(Buffer.from('x'), 1812, '2001:db8::1'); // an IPv6 destination on an IPv4 socket
+      for (let i = 0; i < 20 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(errors, [['2001:db8::1', 1812]]);
+      await socket.close();
+    });
+  });
+}
