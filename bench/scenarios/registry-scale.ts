@@ -55,25 +55,62 @@ async function measureDevices(
   return { run, cpuUsPerAuth: (cpu.cpuSeconds / run.succeeded) * US_PER_S };
 }
 
+/** Measurements of each registry, alternated (small, large, small, large …) to cancel drift. */
+const ROUNDS = 2;
+
+interface RegistryRuns {
+  readonly small: Measured;
+  readonly big: Measured;
+  readonly cold: Measured;
+  /** Each round's CPU per authentication, small then large. */
+  readonly rounds: readonly (readonly [number, number])[];
+}
+
+/** The mean of the rounds' measurements: the CPU per authentication and the reached rate. */
+function merged(runs: readonly Measured[]): Measured {
+  const n = runs.length;
+  const succeeded = runs.reduce((sum, m) => sum + m.run.succeeded, 0);
+  const failed = runs.reduce((sum, m) => sum + m.run.failed, 0);
+  const rate = runs.reduce((sum, m) => sum + m.run.ratePerSecond, 0) / n;
+  return {
+    run: { ...runs[0]!.run, succeeded, failed, ratePerSecond: rate },
+    cpuUsPerAuth: runs.reduce((sum, m) => sum + m.cpuUsPerAuth, 0) / n,
+  };
+}
+
 /**
- * A registry of `registry` devices: ACTIVE_DEVICES of them authenticating (warm caches), then, when
- * `cold` is given, that many distinct devices in turn against the same eapd.
+ * Two eapd processes, one per registry, both up; ACTIVE_DEVICES of each registry authenticate in
+ * alternating measurements (only one process busy at a time, on the same pinned core), so that a
+ * drift of the machine's speed during the scenario weighs on both alike. Then `cold` distinct
+ * devices of the large registry in turn, against the same eapd.
  */
-async function measure(
+async function measureBoth(
   ctx: BenchContext,
-  registry: number,
+  large: number,
   runMs: number,
-  cold?: number,
-): Promise<{ warm: Measured; cold?: Measured }> {
-  const active = Math.min(ACTIVE_DEVICES, registry);
-  const devices = benchDevices(active, Math.floor(registry / active));
-  const coldDevices = cold === undefined ? undefined : benchDevices(cold, Math.floor(registry / cold));
-  return withEapd(ctx, `registry-${registry}`, registry, async (server) => {
-    const warm = await measureDevices(server, devices, runMs);
-    if (coldDevices === undefined) return { warm };
-    // The caches are full and evicting before the cold run is measured.
-    return { warm, cold: await measureDevices(server, coldDevices, runMs, COLD_WARMUP) };
-  });
+  cold: number,
+): Promise<RegistryRuns> {
+  const smallDevices = benchDevices(ACTIVE_DEVICES, 1);
+  const largeDevices = benchDevices(ACTIVE_DEVICES, Math.floor(large / ACTIVE_DEVICES));
+  const coldDevices = benchDevices(cold, Math.floor(large / cold));
+  return withEapd(ctx, `registry-${SMALL}`, SMALL, (smallServer) =>
+    withEapd(ctx, `registry-${large}`, large, async (largeServer) => {
+      const smalls: Measured[] = [];
+      const bigs: Measured[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        smalls.push(await measureDevices(smallServer, smallDevices, runMs));
+        bigs.push(await measureDevices(largeServer, largeDevices, runMs));
+      }
+      // The caches are full and evicting before the cold run is measured.
+      const coldRun = await measureDevices(largeServer, coldDevices, runMs, COLD_WARMUP);
+      return {
+        small: merged(smalls),
+        big: merged(bigs),
+        cold: coldRun,
+        rounds: smalls.map((m, i) => [round3(m.cpuUsPerAuth), round3(bigs[i]!.cpuUsPerAuth)] as const),
+      };
+    }),
+  );
 }
 
 /** (6) Registry scale: authentication cost with 1M devices in SQLite against 10k. */
@@ -84,10 +121,7 @@ export const registryScaleScenario: Scenario = {
     const large = ctx.quick ? 100_000 : 1_000_000;
     const runMs = ctx.quick ? 2_000 : 4_000;
     const coldActive = Math.min(COLD_ACTIVE_DEVICES, large);
-    const small = (await measure(ctx, SMALL, runMs)).warm;
-    const bigRuns = await measure(ctx, large, runMs, coldActive);
-    const big = bigRuns.warm;
-    const cold = bigRuns.cold!;
+    const { small, big, cold, rounds } = await measureBoth(ctx, large, runMs, coldActive);
     const capacitySmall = US_PER_S / small.cpuUsPerAuth;
     const capacityBig = US_PER_S / big.cpuUsPerAuth;
     const cost = 1 - capacityBig / capacitySmall;
@@ -113,6 +147,7 @@ export const registryScaleScenario: Scenario = {
         coldAuthPerSecond: Math.round(cold.run.ratePerSecond),
         coldEapdCpuUsPerAuth: round3(cold.cpuUsPerAuth),
         coldCapacityRatioToSmall: ratio(US_PER_S / cold.cpuUsPerAuth, capacitySmall),
+        roundsEapdCpuUsPerAuthSmallLarge: rounds.map(([a, b]) => `${a}/${b}`).join(', '),
         failures: small.run.failed + big.run.failed + cold.run.failed,
       },
       targets: [
@@ -123,7 +158,8 @@ export const registryScaleScenario: Scenario = {
         },
       ],
       notes: [
-        `${ACTIVE_DEVICES} distinct devices authenticate in both runs, spread evenly over the registry (stride registry/${ACTIVE_DEVICES}).`,
+        `${ACTIVE_DEVICES} distinct devices authenticate in both registries, spread evenly over the registry (stride registry/${ACTIVE_DEVICES}).`,
+        `Both eapd processes are up on the same core; they are measured in turn, small then large, ${ROUNDS} rounds (each round listed), and each figure is the mean of its rounds: a drift of the machine's speed weighs on both alike.`,
         'The rate is compared per eapd CPU-second (capacity); the reached rates are listed too but depend on the generator and on the shared machine.',
         `cold*: then, against the same eapd, ${coldActive} distinct devices of the large registry authenticate in turn: more than the credential cache (10k) and the derived-key cache (100k) hold, so, after ${COLD_WARMUP} authentications that fill both caches, every authentication reads SQLite, opens the sealed PSK, derives AK/KDK and evicts from both caches (a mass re-authentication after a power cut). Reported, no target.`,
       ],
