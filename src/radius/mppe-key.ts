@@ -40,6 +40,11 @@ function xorBlock(out: Buffer, at: number, p: Buffer, secret: Buffer, chain: rea
   for (let i = 0; i < BLOCK; i++) out[at + i] = p[i]! ^ b.charCodeAt(i);
 }
 
+/** Room for the longest P (1 + 239 octets, padded). Synchronous use only; wiped after each use. */
+const plainScratch = Buffer.allocUnsafeSlow(
+  Math.ceil((KEY_LENGTH_OCTET + MAX_MPPE_KEY_LENGTH) / BLOCK) * BLOCK,
+);
+
 /**
  * RFC 2548 §2.4.2: P = Key-Length ‖ Key ‖ zero padding to a multiple of 16;
  * b(1) = MD5(S ‖ R ‖ A), c(1) = p(1) ⊕ b(1); b(i) = MD5(S ‖ c(i-1)), c(i) = p(i) ⊕ b(i).
@@ -57,7 +62,8 @@ export function encryptMppeKey(
   }
   if (key.length > MAX_MPPE_KEY_LENGTH) throw new RangeError('MPPE key longer than 239 octets');
   const plainLength = Math.ceil((KEY_LENGTH_OCTET + key.length) / BLOCK) * BLOCK;
-  const plain = Buffer.alloc(plainLength);
+  // Scratch, wiped below: a fresh small Buffer handed to the addon is first moved off the V8 heap.
+  const plain = plainScratch.subarray(0, plainLength).fill(0);
   plain[0] = key.length;
   key.copy(plain, KEY_LENGTH_OCTET);
   const out = Buffer.allocUnsafe(MPPE_SALT_LENGTH + plainLength);
