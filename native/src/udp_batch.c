@@ -8,8 +8,11 @@
  * per request/response pair on this project's machine, against ~1.3 µs the kernel spends on the
  * same pair.
  *
- *   open(family: 4 | 6, address: string, port: number, ipv6Only: boolean, onBatch) -> handle
+ *   open(family: 4 | 6, address: string, port: number, ipv6Only: boolean, onBatch[, batch,
+ *        batchesPerTurn]) -> handle
  *       Binds a non-blocking socket (SO_REUSEADDR off: a port in use fails with EADDRINUSE).
+ *       `batch` (1-64, default 64) and `batchesPerTurn` (default 4) bound the reads per loop
+ *       iteration; tests make them small to exercise the continuation.
  *       onBatch(data: Buffer, addresses: string[], meta: Int32Array, count: number) is called once per
  *       batch of up to BATCH datagrams: datagram i is data[meta[3i], meta[3i] + meta[3i+1]) from
  *       addresses[i], port meta[3i+2]. `data` is a fresh Buffer per batch (views may be kept).
@@ -39,9 +42,9 @@
 /* RFC 2865 §3: at most 4096 octets; octets past the Length field are padding, so a longer
  * datagram cut to this size still holds the whole packet. */
 #define SLOT 4096
-/* Batches read per loop iteration, so that timers and other sockets are not starved. The poll
- * handle is not told again about datagrams left queued (it reports readiness once per arrival), so
- * an idle handle takes over until the queue is drained. */
+/* Batches read per loop iteration, so that timers and other sockets are not starved. While
+ * datagrams remain queued an idle handle reads on in the next iterations, whatever the poll
+ * handle reports. */
 #define MAX_BATCHES_PER_TURN 4
 #define META_PER_DATAGRAM 3
 
@@ -52,6 +55,8 @@ typedef struct {
   uv_poll_t poll;
   uv_idle_t idle;
   int open_handles;
+  int batch;
+  int batches_per_turn;
   int fd;
   int family;
   bool closed;
@@ -64,6 +69,18 @@ typedef struct {
 static void on_closed(uv_handle_t *handle) {
   udp_socket_t *s = handle->data;
   if (--s->open_handles == 0) free(s);
+}
+
+/* Writes the address as text (inet_ntop, as node:dgram reports it) and returns the port. */
+static int format_address(const struct sockaddr_storage *address, char text[INET6_ADDRSTRLEN]) {
+  if (address->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)address;
+    inet_ntop(AF_INET6, &a->sin6_addr, text, INET6_ADDRSTRLEN);
+    return ntohs(a->sin6_port);
+  }
+  const struct sockaddr_in *a = (const struct sockaddr_in *)address;
+  inet_ntop(AF_INET, &a->sin_addr, text, INET6_ADDRSTRLEN);
+  return ntohs(a->sin_port);
 }
 
 /* Hands one batch to JavaScript: one Buffer holding the datagrams back to back, their sources. */
@@ -86,17 +103,7 @@ static void deliver(udp_socket_t *s, int count) {
     size_t len = s->msgs[i].msg_len;
     memcpy(data + at, s->slots[i], len);
     char text[INET6_ADDRSTRLEN];
-    int port = 0;
-    const struct sockaddr_storage *from = &s->from[i];
-    if (from->ss_family == AF_INET6) {
-      const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)from;
-      inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-      port = ntohs(a->sin6_port);
-    } else {
-      const struct sockaddr_in *a = (const struct sockaddr_in *)from;
-      inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-      port = ntohs(a->sin_port);
-    }
+    int port = format_address(&s->from[i], text);
     napi_value address;
     napi_create_string_latin1(env, text, NAPI_AUTO_LENGTH, &address);
     napi_set_element(env, argv[1], (uint32_t)i, address);
@@ -117,14 +124,14 @@ static void deliver(udp_socket_t *s, int count) {
   napi_close_handle_scope(env, scope);
 }
 
-/* Reads up to MAX_BATCHES_PER_TURN batches; true when the socket's queue is drained. */
+/* Reads up to batches_per_turn batches; true when the socket's queue is drained. */
 static bool read_batches(udp_socket_t *s) {
-  for (int b = 0; b < MAX_BATCHES_PER_TURN && !s->closed; b++) {
-    for (int i = 0; i < BATCH; i++) {
+  for (int b = 0; b < s->batches_per_turn && !s->closed; b++) {
+    for (int i = 0; i < s->batch; i++) {
       s->msgs[i].msg_hdr.msg_namelen = sizeof s->from[i];
       s->msgs[i].msg_len = 0;
     }
-    int n = recvmmsg(s->fd, s->msgs, BATCH, MSG_DONTWAIT, NULL);
+    int n = recvmmsg(s->fd, s->msgs, (unsigned int)s->batch, MSG_DONTWAIT, NULL);
     /* EAGAIN: drained. Another error (none is expected on an unconnected UDP socket) is left for
      * the next readiness report rather than retried in a loop. */
     if (n <= 0) return true;
@@ -197,9 +204,9 @@ static bool parse_address(int family, const char *text, int port, struct sockadd
 }
 
 static napi_value open_js(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5], external;
-  int32_t family_number = 0, port = 0;
+  size_t argc = 7;
+  napi_value argv[7], external;
+  int32_t family_number = 0, port = 0, batch = BATCH, batches_per_turn = MAX_BATCHES_PER_TURN;
   bool v6only = false;
   char text[INET6_ADDRSTRLEN + 1];
   napi_valuetype callback_type = napi_undefined;
@@ -207,8 +214,10 @@ static napi_value open_js(napi_env env, napi_callback_info info) {
   if (argc < 5 || get_int32(env, argv[0], &family_number) || (family_number != 4 && family_number != 6) ||
       get_string(env, argv[1], text, sizeof text) || get_int32(env, argv[2], &port) || port < 0 ||
       port > 65535 || napi_get_value_bool(env, argv[3], &v6only) != napi_ok ||
-      napi_typeof(env, argv[4], &callback_type) != napi_ok || callback_type != napi_function) {
-    napi_throw_type_error(env, "EINVAL", "open(family: 4 | 6, address, port, ipv6Only, onBatch)");
+      napi_typeof(env, argv[4], &callback_type) != napi_ok || callback_type != napi_function ||
+      (argc >= 6 && (get_int32(env, argv[5], &batch) || batch < 1 || batch > BATCH)) ||
+      (argc >= 7 && (get_int32(env, argv[6], &batches_per_turn) || batches_per_turn < 1))) {
+    napi_throw_type_error(env, "EINVAL", "open(family: 4 | 6, address, port, ipv6Only, onBatch[, batch 1-64, batchesPerTurn])");
     return NULL;
   }
   int family = family_number == 6 ? AF_INET6 : AF_INET;
@@ -237,6 +246,8 @@ static napi_value open_js(napi_env env, napi_callback_info info) {
   s->env = env;
   s->fd = fd;
   s->family = family;
+  s->batch = batch;
+  s->batches_per_turn = batches_per_turn;
   for (int i = 0; i < BATCH; i++) {
     s->iov[i].iov_base = s->slots[i];
     s->iov[i].iov_len = SLOT;
@@ -334,16 +345,7 @@ static napi_value local_address_js(napi_env env, napi_callback_info info) {
   socklen_t len = sizeof local;
   if (getsockname(s->fd, (struct sockaddr *)&local, &len) < 0) return throw_errno(env, "getsockname", errno);
   char text[INET6_ADDRSTRLEN];
-  int port;
-  if (local.ss_family == AF_INET6) {
-    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&local;
-    inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-    port = ntohs(a->sin6_port);
-  } else {
-    const struct sockaddr_in *a = (const struct sockaddr_in *)&local;
-    inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-    port = ntohs(a->sin_port);
-  }
+  int port = format_address(&local, text);
   napi_create_object(env, &out);
   napi_create_string_latin1(env, text, NAPI_AUTO_LENGTH, &value);
   napi_set_named_property(env, out, "address", value);

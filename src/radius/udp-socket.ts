@@ -15,6 +15,8 @@ interface UdpBatchAddon {
     port: number,
     ipv6Only: boolean,
     onBatch: (data: Buffer, addresses: string[], meta: Int32Array, count: number) => void,
+    batch?: number,
+    batchesPerTurn?: number,
   ): object;
   send(handle: object, data: Buffer, offset: number, length: number, port: number, address: string): number;
   setRecvBufferSize(handle: object, bytes: number): void;
@@ -49,6 +51,11 @@ export interface UdpSocketOptions {
   readonly onMessage: (datagram: Buffer, address: string, port: number) => void;
   /** A datagram that could not be sent (with its destination) or a socket error (without). */
   readonly onError: (error: Error, address?: string, port?: number) => void;
+  /**
+   * The addon's reads per loop iteration (datagrams per recvmmsg, 1-64; recvmmsg calls): for tests
+   * of what it does with datagrams left queued. node:dgram ignores it.
+   */
+  readonly readLimits?: { readonly batch: number; readonly batchesPerTurn: number };
 }
 
 export interface BoundUdpSocket {
@@ -92,7 +99,19 @@ function bindNative(addon: UdpBatchAddon, o: UdpSocketOptions): BoundUdpSocket {
       o.onMessage(datagram, addresses[i]!, meta[DATAGRAM_META * i + 2]!);
     }
   };
-  const handle = addon.open(isIPv6(o.address) ? 6 : 4, o.address, o.port, o.ipv6Only, onBatch);
+  const family = isIPv6(o.address) ? 6 : 4;
+  const handle =
+    o.readLimits === undefined
+      ? addon.open(family, o.address, o.port, o.ipv6Only, onBatch)
+      : addon.open(
+          family,
+          o.address,
+          o.port,
+          o.ipv6Only,
+          onBatch,
+          o.readLimits.batch,
+          o.readLimits.batchesPerTurn,
+        );
   return {
     send(datagram, port, address) {
       const errno = addon.send(handle, datagram, 0, datagram.length, port, address);

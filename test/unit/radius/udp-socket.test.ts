@@ -73,5 +73,37 @@ for (const udp of ['udp_batch addon', 'node:dgram'] as const) {
       assert.deepEqual(errors, [['2001:db8::1', 1812]]);
       await socket.close();
     });
+
+    test('keeps reading datagrams left queued past one turn of reads', { timeout: 10_000 }, async () => {
+      // Datagrams still queued after a turn's reads (4 × 64 by default) are read in the next turns
+      // without a new arrival. Small limits here: 2 per read, 1 read per turn, 40 queued at once.
+      use();
+      let received = 0;
+      let resolveAll: () => void = () => undefined;
+      const all = new Promise<void>((resolve) => (resolveAll = resolve));
+      const socket = await bindUdpSocket({
+        address: '127.0.0.1',
+        port: 0,
+        ipv6Only: false,
+        readLimits: { batch: 2, batchesPerTurn: 1 },
+        onMessage: () => {
+          if (++received === 40) resolveAll();
+        },
+        onError: (error) => assert.fail(error),
+      });
+      const peer = createSocket('udp4');
+      peer.bind(0, '127.0.0.1');
+      await once(peer, 'listening');
+      try {
+        const { port } = socket.localAddress();
+        for (let i = 0; i < 40; i++) peer.send(Buffer.from([i]), port, '127.0.0.1');
+        const deadline = new Promise<void>((resolve) => setTimeout(resolve, 3_000));
+        await Promise.race([all, deadline]);
+        assert.equal(received, 40, 'every queued datagram is read without a new arrival');
+      } finally {
+        peer.close();
+        await socket.close();
+      }
+    });
   });
 }
