@@ -315,15 +315,19 @@ static napi_value set_recv_buffer_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value recv_buffer_js(napi_env env, napi_callback_info info) {
+/* The handle of a one-argument call (handle), or NULL with a TypeError naming the usage. */
+static udp_socket_t *only_handle(napi_env env, napi_callback_info info, const char *usage) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   udp_socket_t *s = argc == 1 ? unwrap(env, argv[0]) : NULL;
-  if (s == NULL) {
-    napi_throw_type_error(env, "EINVAL", "recvBufferSize(handle)");
-    return NULL;
-  }
+  if (s == NULL) napi_throw_type_error(env, "EINVAL", usage);
+  return s;
+}
+
+static napi_value recv_buffer_js(napi_env env, napi_callback_info info) {
+  udp_socket_t *s = only_handle(env, info, "recvBufferSize(handle)");
+  if (s == NULL) return NULL;
   int bytes = 0;
   socklen_t len = sizeof bytes;
   if (s->closed) return throw_errno(env, "getsockopt(SO_RCVBUF)", EBADF);
@@ -332,14 +336,9 @@ static napi_value recv_buffer_js(napi_env env, napi_callback_info info) {
 }
 
 static napi_value local_address_js(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out, value;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  udp_socket_t *s = argc == 1 ? unwrap(env, argv[0]) : NULL;
-  if (s == NULL) {
-    napi_throw_type_error(env, "EINVAL", "localAddress(handle)");
-    return NULL;
-  }
+  napi_value out, value;
+  udp_socket_t *s = only_handle(env, info, "localAddress(handle)");
+  if (s == NULL) return NULL;
   if (s->closed) return throw_errno(env, "getsockname", EBADF);
   struct sockaddr_storage local;
   socklen_t len = sizeof local;
@@ -356,14 +355,8 @@ static napi_value local_address_js(napi_env env, napi_callback_info info) {
 }
 
 static napi_value close_js(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  udp_socket_t *s = argc == 1 ? unwrap(env, argv[0]) : NULL;
-  if (s == NULL) {
-    napi_throw_type_error(env, "EINVAL", "close(handle)");
-    return NULL;
-  }
+  udp_socket_t *s = only_handle(env, info, "close(handle)");
+  if (s == NULL) return NULL;
   stop(env, s);
   return NULL;
 }
