@@ -128,10 +128,15 @@ describe('EapAuthenticator (RFC 3748 / RFC 4137 with EAP-PSK)', () => {
 
   test('fails with unknown_peer when the lookup does not know ID_P', async () => {
     const peer = new EapPskPeer({ peerId: 'stranger@iot.example.net', psk: DEVICE_PSK });
-    const failure = expectKind(await converse(server(), peer), 'failure');
+    const auth = server();
+    auth.start();
+    const psk1 = expectKind(await auth.receive(peerResponse(peer, auth.lastRequest!)), 'request');
+    const failure = expectKind(await auth.receive(peerResponse(peer, psk1.packet)), 'failure');
     assert.equal(failure.reason, EapFailureReason.UnknownPeer);
     assert.equal(failure.peerId, 'stranger@iot.example.net');
-    assert.notEqual(failure.packet[1], 0, 'never the hostapd Identifier-0 quirk');
+    // The current Identifier (RFC 3748 §4.2: it may be 0 after a wrap), never hostapd's fixed 0.
+    // (This asserted Identifier ≠ 0, which failed whenever the random start made it 0: 1 in 256.)
+    assert.deepEqual(failure.packet, Buffer.from([EapCode.Failure, psk1.packet[1]!, 0, 4]));
   });
 
   test('fails with policy_rejected and the policy reason when the lookup rejects the peer', async () => {
