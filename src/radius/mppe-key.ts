@@ -40,10 +40,13 @@ function xorBlock(out: Buffer, at: number, p: Buffer, secret: Buffer, chain: rea
   for (let i = 0; i < BLOCK; i++) out[at + i] = p[i]! ^ b.charCodeAt(i);
 }
 
+/** RFC 2548 §2.4.2: the length of P for a key, Key-Length octet included, padded to 16 octets. */
+function plainLengthFor(keyLength: number): number {
+  return Math.ceil((KEY_LENGTH_OCTET + keyLength) / BLOCK) * BLOCK;
+}
+
 /** Room for the longest P (1 + 239 octets, padded). Synchronous use only; wiped after each use. */
-const plainScratch = Buffer.allocUnsafeSlow(
-  Math.ceil((KEY_LENGTH_OCTET + MAX_MPPE_KEY_LENGTH) / BLOCK) * BLOCK,
-);
+const plainScratch = Buffer.allocUnsafeSlow(plainLengthFor(MAX_MPPE_KEY_LENGTH));
 
 /**
  * RFC 2548 §2.4.2: P = Key-Length ‖ Key ‖ zero padding to a multiple of 16;
@@ -61,7 +64,7 @@ export function encryptMppeKey(
     throw new RangeError('MPPE salt: two octets, high bit set');
   }
   if (key.length > MAX_MPPE_KEY_LENGTH) throw new RangeError('MPPE key longer than 239 octets');
-  const plainLength = Math.ceil((KEY_LENGTH_OCTET + key.length) / BLOCK) * BLOCK;
+  const plainLength = plainLengthFor(key.length);
   // Scratch, wiped below: a fresh small Buffer handed to the addon is first moved off the V8 heap.
   const plain = plainScratch.subarray(0, plainLength).fill(0);
   plain[0] = key.length;
