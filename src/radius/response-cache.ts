@@ -32,9 +32,12 @@ const NONE = -1;
  * experiment with 64 entries instead of 10,000: 93.6 → 86.3 µs per authentication).
  * - Entries are slots of a ring of typed arrays, in `begin()` order (oldest at the tail); expiry
  *   and eviction both pop from the tail.
- * - A Map from a 32-bit hash of the request (the Request Authenticator is random: RFC 2865 §3) to
- *   the newest slot with that hash, slots with the same hash chained; a match compares the whole
- *   key (source address, port, Identifier, Request Authenticator).
+ * - A table of hash buckets (an Int32Array of at least twice `maxEntries`, indexed by the low bits
+ *   of a 32-bit hash of the request; the Request Authenticator is random: RFC 2865 §3) holding the
+ *   newest slot of each bucket, the bucket's slots chained; a match compares the whole key (source
+ *   address, port, Identifier, Request Authenticator). A Map from hash to slot cost ~1 µs per
+ *   request at 10,000 entries: seven lookups, inserts and deletes of a table that misses the CPU
+ *   caches.
  * - Source addresses are interned (a few NAS addresses), responses copied into shared chunks.
  *
  * A pending entry (being processed) is kept past its TTL until completed or abandoned: the sweep
@@ -53,7 +56,8 @@ export class ResponseCache {
   readonly #authenticator: Uint8Array;
   readonly #expiresAt: Float64Array;
   readonly #hashOf: Int32Array;
-  readonly #nextSameHash: Int32Array;
+  /** The next (older) slot in the same bucket. */
+  readonly #nextInBucket: Int32Array;
   readonly #chunkOf: Int32Array;
   readonly #answerAt: Int32Array;
   readonly #answerLength: Int32Array;
@@ -62,8 +66,9 @@ export class ResponseCache {
   #used = 0;
   #live = 0;
 
-  /** Hash → newest slot with it. */
-  readonly #byHash = new Map<number, number>();
+  /** Bucket (hash & #bucketMask) → its newest slot, or NONE. */
+  readonly #bucketHead: Int32Array;
+  readonly #bucketMask: number;
   readonly #addressIds = new Map<string, number>();
   readonly #addressNames: string[] = [];
   readonly #addressRefs: number[] = [];
@@ -83,7 +88,10 @@ export class ResponseCache {
     this.#authenticator = new Uint8Array(n * AUTHENTICATOR_LENGTH);
     this.#expiresAt = new Float64Array(n);
     this.#hashOf = new Int32Array(n);
-    this.#nextSameHash = new Int32Array(n);
+    this.#nextInBucket = new Int32Array(n);
+    const buckets = 2 ** Math.ceil(Math.log2(2 * n));
+    this.#bucketHead = new Int32Array(buckets).fill(NONE);
+    this.#bucketMask = buckets - 1;
     this.#chunkOf = new Int32Array(n).fill(NO_CHUNK);
     this.#answerAt = new Int32Array(n);
     this.#answerLength = new Int32Array(n);
@@ -178,7 +186,7 @@ export class ResponseCache {
   #find(address: string, port: number, identifier: number, authenticator: Buffer): number {
     const id = this.#addressIds.get(address);
     if (id === undefined) return NONE;
-    let slot = this.#byHash.get(hashOf(id, port, identifier, authenticator)) ?? NONE;
+    let slot = this.#bucketHead[hashOf(id, port, identifier, authenticator) & this.#bucketMask]!;
     while (slot !== NONE) {
       if (
         this.#addressOf[slot] === id &&
@@ -187,7 +195,7 @@ export class ResponseCache {
         this.#sameAuthenticator(slot, authenticator)
       )
         return slot;
-      slot = this.#nextSameHash[slot]!;
+      slot = this.#nextInBucket[slot]!;
     }
     return NONE;
   }
@@ -200,23 +208,22 @@ export class ResponseCache {
   }
 
   #link(slot: number, hash: number): void {
+    const bucket = hash & this.#bucketMask;
     this.#hashOf[slot] = hash;
-    this.#nextSameHash[slot] = this.#byHash.get(hash) ?? NONE;
-    this.#byHash.set(hash, slot);
+    this.#nextInBucket[slot] = this.#bucketHead[bucket]!;
+    this.#bucketHead[bucket] = slot;
   }
 
   #unlink(slot: number): void {
-    const hash = this.#hashOf[slot]!;
-    const next = this.#nextSameHash[slot]!;
-    const head = this.#byHash.get(hash)!;
-    if (head === slot) {
-      if (next === NONE) this.#byHash.delete(hash);
-      else this.#byHash.set(hash, next);
+    const bucket = this.#hashOf[slot]! & this.#bucketMask;
+    const next = this.#nextInBucket[slot]!;
+    let previous = this.#bucketHead[bucket]!;
+    if (previous === slot) {
+      this.#bucketHead[bucket] = next;
       return;
     }
-    let previous = head;
-    while (this.#nextSameHash[previous] !== slot) previous = this.#nextSameHash[previous]!;
-    this.#nextSameHash[previous] = next;
+    while (this.#nextInBucket[previous] !== slot) previous = this.#nextInBucket[previous]!;
+    this.#nextInBucket[previous] = next;
   }
 
   /** The slot at the head of the ring (the caller checked there is room). */

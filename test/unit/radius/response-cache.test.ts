@@ -153,6 +153,26 @@ describe('ResponseCache (RFC 5080 §2.2.2)', () => {
     assert.equal(cache.size, 1);
   });
 
+  test('requests with different hashes in one bucket are told apart and unlinked alone', () => {
+    // 8 entries → 16 buckets (the hash's low 4 bits): first octets 0x01, 0x11, 0x21 differ in hash
+    // but share a bucket.
+    const { cache } = fixture(8);
+    const keys = [0x01, 0x11, 0x21].map((first) =>
+      requestKey('10.0.0.1', 1000, 7, Buffer.concat([Buffer.from([first]), Buffer.alloc(15)])),
+    );
+    keys.forEach((key, i) => {
+      cache.begin(...key);
+      cache.complete(...key, Buffer.from([i]), 2);
+    });
+    const unrelated = requestKey('10.0.0.1', 1000, 7, Buffer.concat([Buffer.from([0x02]), Buffer.alloc(15)]));
+    assert.equal(cache.lookup(...unrelated).kind, 'miss');
+    cache.begin(...keys[1]!); // replaces the middle of the bucket's chain
+    assert.equal(cache.lookup(...keys[1]!).kind, 'pending');
+    assert.deepEqual(cache.lookup(...keys[0]!), { kind: 'hit', response: Buffer.from([0]), code: 2 });
+    assert.deepEqual(cache.lookup(...keys[2]!), { kind: 'hit', response: Buffer.from([2]), code: 2 });
+    assert.equal(cache.size, 3);
+  });
+
   test('a hit is a copy: changing it changes nothing cached', () => {
     const { cache } = fixture();
     const key = requestKey('10.0.0.1', 1000, 1, auth);
