@@ -2,7 +2,6 @@
 // RADIUS Access-Request / Access-Challenge (RFC 2865 §4, RFC 3579 §2), every request signed with
 // Message-Authenticator (RFC 3579 §3.2), every response verified (RFC 2865 §3 Response
 // Authenticator + Message-Authenticator) and the MSK checked against MS-MPPE keys (RFC 2548).
-import { createSocket, type Socket } from 'node:dgram';
 import { textAttribute, type RadiusAttribute } from '../../src/radius/attribute.js';
 import { verifyResponse } from '../../src/radius/authenticators.js';
 import {
@@ -17,6 +16,7 @@ import { eapMessageAttributes, reassembleEapMessage } from '../../src/radius/eap
 import { decryptMppeKey } from '../../src/radius/mppe-key.js';
 import { buildAccessRequest } from '../../src/radius/packet-builder.js';
 import { RadiusPacket } from '../../src/radius/packet.js';
+import { bindUdpSocket, type BoundUdpSocket } from '../../src/radius/udp-socket.js';
 import { parseVendorSpecific } from '../../src/radius/vendor-specific.js';
 import { EapCode, EapPskPeer } from '../../src/eap/index.js';
 import { buildIdentity } from '../../src/eap/packet.js';
@@ -45,6 +45,7 @@ export const GENERATOR_RECV_BUFFER_BYTES = 1024 * 1024;
 const RETRANSMIT_TICK_MS = 50;
 
 export interface RadiusGeneratorOptions {
+  /** The server's IPv4 address (responses from any other source are ignored). */
   readonly host: string;
   readonly port: number;
   readonly secret: Buffer;
@@ -77,15 +78,15 @@ interface Pending {
 }
 
 /**
- * One UDP source port and its 256 Identifiers. The socket is connected to the server: sends
- * need no address (no per-datagram lookup), and the kernel passes only the server's datagrams.
+ * One UDP source port and its 256 Identifiers, on eapd's own socket (src/radius/udp-socket.ts:
+ * the udp_batch addon when built, batched reads as on the server side) for every server measured.
  */
 class Channel {
-  readonly socket: Socket;
+  readonly socket: BoundUdpSocket;
   readonly pending: (Pending | undefined)[] = new Array<Pending | undefined>(IDENTIFIER_SPACE);
   readonly free: number[] = Array.from({ length: IDENTIFIER_SPACE }, (_v, i) => IDENTIFIER_SPACE - 1 - i);
 
-  constructor(socket: Socket) {
+  constructor(socket: BoundUdpSocket) {
     this.socket = socket;
   }
 
@@ -138,32 +139,36 @@ export class RadiusLoadGenerator {
   private constructor(o: RadiusGeneratorOptions, channels: Channel[]) {
     this.#o = o;
     this.#channels = channels;
-    for (const c of channels) {
-      c.socket.on('message', (d: Buffer) => this.#onMessage(c, d));
-      // A connected socket reports ICMP port-unreachable (server gone) as ECONNREFUSED: the
-      // request is then lost like any other, and retransmission and timeout account for it.
-      c.socket.on('error', () => undefined);
-    }
     this.#ticker = setInterval(() => this.#retransmitDue(), RETRANSMIT_TICK_MS);
   }
 
   /** Binds the sockets (ephemeral loopback ports). */
   static async open(o: RadiusGeneratorOptions): Promise<RadiusLoadGenerator> {
     const channels: Channel[] = [];
-    for (let i = 0; i < o.sockets; i++) {
-      const socket = createSocket({ type: 'udp4', recvBufferSize: GENERATOR_RECV_BUFFER_BYTES });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(0, '127.0.0.1', () =>
-          socket.connect(o.port, o.host, () => {
-            socket.off('error', reject);
-            resolve();
-          }),
-        );
-      });
-      channels.push(new Channel(socket));
+    const generator = new RadiusLoadGenerator(o, channels);
+    try {
+      for (let i = 0; i < o.sockets; i++) {
+        const socket = await bindUdpSocket({
+          address: '127.0.0.1',
+          port: 0,
+          ipv6Only: false,
+          // Only the server's datagrams count (what a connected socket would let through).
+          onMessage: (datagram, address, port) => {
+            if (port === o.port && address === o.host) generator.#onMessage(channel, datagram);
+          },
+          // ICMP port-unreachable (server gone) and the like: the request is then lost like any
+          // other, and retransmission and timeout account for it.
+          onError: () => undefined,
+        });
+        const channel = new Channel(socket);
+        channels.push(channel);
+        socket.setRecvBufferSize(GENERATOR_RECV_BUFFER_BYTES);
+      }
+    } catch (error) {
+      await generator.close();
+      throw error;
     }
-    return new RadiusLoadGenerator(o, channels);
+    return generator;
   }
 
   /** Sockets needed for `inFlight` outstanding requests, at least `minimum`. */
@@ -180,9 +185,10 @@ export class RadiusLoadGenerator {
     clearInterval(this.#ticker);
     for (const c of this.#channels)
       for (const p of c.pending) if (p !== undefined) p.reject(new Error('generator closed'));
-    await Promise.all(this.#channels.map((c) => new Promise<void>((r) => c.socket.close(() => r()))));
+    await Promise.all(this.#channels.map((c) => c.socket.close()));
   }
 
+  /** `datagram` is valid only during the call: a matched response is copied. */
   #onMessage(channel: Channel, datagram: Buffer): void {
     const parsed = RadiusPacket.parse(datagram);
     if (!parsed.ok) {
@@ -197,7 +203,8 @@ export class RadiusLoadGenerator {
       return;
     }
     channel.release(id);
-    p.resolve({ response: parsed.packet, requestAuthenticator: p.requestAuthenticator });
+    const copy = RadiusPacket.parse(Buffer.from(parsed.packet.frame));
+    if (copy.ok) p.resolve({ response: copy.packet, requestAuthenticator: p.requestAuthenticator });
   }
 
   /** RFC 5080 §2.2.1 style: the same datagram again after retransmitMs, `retries` times, then failure. */
@@ -216,7 +223,7 @@ export class RadiusLoadGenerator {
         p.tries++;
         this.#retransmissions++;
         p.deadline = now + this.#o.retransmitMs;
-        c.socket.send(p.frame);
+        c.socket.send(p.frame, this.#o.port, this.#o.host);
       }
   }
 
@@ -248,7 +255,7 @@ export class RadiusLoadGenerator {
         deadline: performance.now() + this.#o.retransmitMs,
         tries: 1,
       };
-      channel.socket.send(frame);
+      channel.socket.send(frame, this.#o.port, this.#o.host);
     });
   }
 
