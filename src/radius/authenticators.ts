@@ -12,6 +12,9 @@ import { hashScratch, hmacMd5KeyFor, MD5_BLOCK_LENGTH, md5, MD5_LENGTH } from '.
 import { hmacStateFor, nativeMd5 } from './native-md5.js';
 import type { RadiusPacket } from './packet.js';
 
+/** The HMAC a request's Message-Authenticator is compared with (used within one call only). */
+const expectedMac = Buffer.alloc(MESSAGE_AUTHENTICATOR_LENGTH);
+
 /** Result of checking a request's Message-Authenticator. */
 export const MessageAuthenticatorCheck = {
   Valid: 'valid',
@@ -76,13 +79,12 @@ export function checkRequestMessageAuthenticator(
   packet: RadiusPacket,
   secret: Buffer,
 ): MessageAuthenticatorCheck {
-  const macs = packet.all(RadiusAttr.MessageAuthenticator);
-  const mac = macs[0];
+  const mac = packet.find(RadiusAttr.MessageAuthenticator);
   if (mac === undefined) return MessageAuthenticatorCheck.Missing;
-  if (macs.length > 1 || mac.value.length !== MESSAGE_AUTHENTICATOR_LENGTH)
+  if (mac.value.length !== MESSAGE_AUTHENTICATOR_LENGTH || packet.count(RadiusAttr.MessageAuthenticator) > 1)
     return MessageAuthenticatorCheck.Malformed;
-  const expected = computeMessageAuthenticator(packet.frame, mac.offset + ATTRIBUTE_HEADER_LENGTH, secret);
-  return timingSafeEqual(expected, mac.value)
+  messageAuthenticatorInto(packet.frame, mac.offset + ATTRIBUTE_HEADER_LENGTH, secret, expectedMac, 0);
+  return timingSafeEqual(expectedMac, mac.value)
     ? MessageAuthenticatorCheck.Valid
     : MessageAuthenticatorCheck.Mismatch;
 }

@@ -10,7 +10,7 @@ export const STATE_LENGTH = 16;
 export interface Conversation {
   /** The State value (a private copy). */
   readonly state: Buffer;
-  /** `state` in hex: the table's key, computed once. */
+  /** `state` as a latin1 string (one character per octet, lossless): the table's key, computed once. */
   readonly key: string;
   readonly clientName: string;
   readonly context: NasContext;
@@ -58,10 +58,10 @@ export class ConversationTable {
       this.end(oldest, ConversationEnd.Evicted);
     }
     let state = randomOctets(STATE_LENGTH);
-    let key = state.toString('hex');
+    let key = state.toString('latin1');
     while (this.#byState.has(key)) {
       state = randomOctets(STATE_LENGTH);
-      key = state.toString('hex');
+      key = state.toString('latin1');
     }
     const conversation: Conversation = {
       state,
@@ -81,7 +81,7 @@ export class ConversationTable {
   /** The live conversation for this State and client, or undefined (unknown, expired, other client). */
   find(state: Buffer, clientName: string): Conversation | undefined {
     if (state.length !== STATE_LENGTH) return undefined;
-    const key = state.toString('hex');
+    const key = state.toString('latin1');
     const conversation = this.#byState.get(key);
     if (conversation === undefined) return undefined;
     if (conversation.expiresAt <= this.#options.clock.now()) {

@@ -27,9 +27,8 @@ export function eapMessageAttributes(eap: Buffer): RadiusAttribute[] {
  * sit between them (RFC 3579 requires them consecutive; hostapd accepts either way too).
  */
 export function reassembleEapMessage(packet: RadiusPacket): Buffer | undefined {
-  const parts = packet.all(RadiusAttr.EapMessage);
-  const first = parts[0];
-  if (first === undefined) return undefined;
-  if (parts.length === 1) return first.value;
-  return Buffer.concat(parts.map((p) => p.value));
+  const count = packet.count(RadiusAttr.EapMessage);
+  if (count === 0) return undefined;
+  if (count === 1) return packet.get(RadiusAttr.EapMessage);
+  return Buffer.concat(packet.all(RadiusAttr.EapMessage).map((p) => p.value));
 }

@@ -130,6 +130,13 @@ export class RadiusPacket {
   has(type: number): boolean {
     return this.#offsetOf(type, HEADER_LENGTH) !== NONE;
   }
+  /** How many attributes of this type the packet carries. */
+  count(type: number): number {
+    const frame = this.#frame;
+    let n = 0;
+    for (let at = HEADER_LENGTH; at < frame.length; at += frame[at + 1]!) if (frame[at] === type) n++;
+    return n;
+  }
 
   /** Offset of the first attribute of `type` at or after `from` (an attribute boundary), or NONE. */
   #offsetOf(type: number, from: number): number {

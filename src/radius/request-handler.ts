@@ -337,7 +337,7 @@ export class RadiusRequestHandler {
     outcome: Outcome,
   ): Buffer | undefined {
     if (outcome.kind === 'drop') return this.#drop(remote, client, outcome.reason, outcome.detail);
-    const proxyStates = packet.all(RadiusAttr.ProxyState);
+    const proxyStates = packet.has(RadiusAttr.ProxyState) ? packet.all(RadiusAttr.ProxyState) : [];
     let response: Buffer;
     try {
       response = buildResponse({

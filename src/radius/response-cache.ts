@@ -119,7 +119,8 @@ export class ResponseCache {
 
   /** Marks a request as in progress (after a miss); an entry for the same request is replaced. */
   begin(address: string, port: number, identifier: number, authenticator: Buffer): void {
-    this.sweep();
+    const now = this.#clock.now();
+    this.#sweep(now);
     const previous = this.#find(address, port, identifier, authenticator);
     if (previous !== NONE) this.#kill(previous);
     if (this.#used === this.#max) this.#evictTail();
@@ -136,7 +137,7 @@ export class ResponseCache {
     this.#port[slot] = port;
     this.#identifier[slot] = identifier;
     authenticator.copy(this.#authenticator, slot * AUTHENTICATOR_LENGTH, 0, AUTHENTICATOR_LENGTH);
-    this.#expiresAt[slot] = this.#clock.now() + this.#ttlMs;
+    this.#expiresAt[slot] = now + this.#ttlMs;
     this.#link(slot, hashOf(id, port, identifier, authenticator));
     this.#live += 1;
   }
@@ -167,7 +168,10 @@ export class ResponseCache {
 
   /** Removes expired responses from the tail. Pending entries stay until completed or abandoned. */
   sweep(): void {
-    const now = this.#clock.now();
+    this.#sweep(this.#clock.now());
+  }
+
+  #sweep(now: number): void {
     // Expired pending entries move to the head; each entry is looked at once.
     for (let n = this.#used; n > 0; n--) {
       const slot = this.#tail;

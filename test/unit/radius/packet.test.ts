@@ -103,7 +103,13 @@ describe('RadiusPacket.parse', () => {
       result.packet.all(RadiusAttr.EapMessage).map((a) => a.value.length),
       [253, eap.length - 253],
     );
+    assert.equal(result.packet.count(RadiusAttr.EapMessage), 2);
+    assert.equal(result.packet.count(RadiusAttr.State), 0);
     assert.equal(result.packet.has(RadiusAttr.State), false);
+    assert.deepEqual(
+      result.packet.attributes.map((a) => a.type),
+      [RadiusAttr.MessageAuthenticator, RadiusAttr.UserName, RadiusAttr.EapMessage, RadiusAttr.EapMessage],
+    );
   });
 
   test('never throws on arbitrary bytes', () => {
