@@ -134,6 +134,21 @@ describe('duplicate cache (RFC 6733 §5.5.4)', () => {
     assert.equal(c.peek(hosts[0]!, 0).kind, 'new');
   });
 
+  test('removing entries from the middle of full buckets loses none of the others', () => {
+    // 1,024 entries with scattered End-to-End ids in 2,048 buckets: some buckets hold three or
+    // more (sequential ids would not collide), and abandoning every third entry unlinks some from
+    // between a newer and an older one.
+    const n = 1024;
+    const { c } = cache({ maxEntries: n });
+    const hosts = ['a.example', 'b.example'];
+    const ids = Array.from({ length: n }, (_v, i) => (Math.imul(i + 1, 0x2545f491) ^ (i << 7)) >>> 0);
+    const key = (id: number): [string, number] => [hosts[id % 2]!, ids[id]!];
+    for (let id = 0; id < n; id++) c.begin(...key(id));
+    for (let id = 1; id < n; id += 3) c.abandon(...key(id));
+    for (let id = 0; id < n; id++)
+      assert.equal(c.peek(...key(id)).kind, id % 3 === 1 ? 'new' : 'pending', `entry ${id}`);
+  });
+
   test('End-to-End ids above 2^31 are distinct keys', () => {
     const { c } = cache();
     c.begin(HOST, 0xffffffff);
