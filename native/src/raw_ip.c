@@ -33,11 +33,29 @@ typedef struct {
   uv_poll_t poll;
   int fd;
   int closed;
+  /* Freed once libuv has closed the poll handle and JavaScript has dropped the handle. */
+  int refs;
   unsigned char buffer[MAX_DATAGRAM];
 } raw_socket_t;
 
+static void release(raw_socket_t *s) {
+  if (--s->refs == 0) free(s);
+}
+
 static void on_closed(uv_handle_t *handle) {
-  free(handle->data);
+  release(handle->data);
+}
+
+/* Closes the poll handle, then the fd. uv_close removes the fd *number* from epoll, so it must run
+ * while the number is still this socket's: done later (when the handle is garbage collected), it
+ * removed whichever descriptor had reused the number since (the same bug as udp_batch.c's). */
+static void stop(napi_env env, raw_socket_t *s) {
+  if (s->closed) return;
+  s->closed = 1;
+  uv_close((uv_handle_t *)&s->poll, on_closed);
+  close(s->fd);
+  napi_delete_reference(env, s->on_packet);
+  s->on_packet = NULL;
 }
 
 static void deliver(raw_socket_t *s, const unsigned char *packet, ssize_t size) {
@@ -83,14 +101,9 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
 static void finalize_socket(napi_env env, void *data, void *hint) {
   (void)hint;
   raw_socket_t *s = data;
-  if (!s->closed) {
-    s->closed = 1;
-    uv_poll_stop(&s->poll);
-    close(s->fd);
-    napi_delete_reference(env, s->on_packet);
-  }
+  stop(env, s);
   napi_async_destroy(env, s->async_context);
-  uv_close((uv_handle_t *)&s->poll, on_closed);
+  release(s);
 }
 
 /* open(bindAddress: string, onPacket(payload, src, dst)) -> handle */
@@ -123,6 +136,7 @@ static napi_value open_js(napi_env env, napi_callback_info info) {
   }
   s->env = env;
   s->fd = fd;
+  s->refs = 2;
   uv_loop_t *loop;
   napi_get_uv_event_loop(env, &loop);
   uv_poll_init(loop, &s->poll, fd);
@@ -182,8 +196,8 @@ static napi_value set_ref_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* close(handle): stops polling and closes the socket; idempotent. The memory is freed when
- * libuv has closed the poll handle (the external stays valid: it only reads `closed`). */
+/* close(handle): stops polling and closes the socket; idempotent. The memory is freed when libuv
+ * has closed the poll handle and the handle is garbage collected (a closed handle stays valid). */
 static napi_value close_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -193,13 +207,7 @@ static napi_value close_js(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "EINVAL", "close(handle)");
     return NULL;
   }
-  if (!s->closed) {
-    s->closed = 1;
-    uv_poll_stop(&s->poll);
-    close(s->fd);
-    napi_delete_reference(env, s->on_packet);
-    s->on_packet = NULL;
-  }
+  stop(env, s);
   return NULL;
 }
 

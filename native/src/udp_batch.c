@@ -54,7 +54,9 @@ typedef struct {
   napi_async_context async_context;
   uv_poll_t poll;
   uv_idle_t idle;
-  int open_handles;
+  /* The struct is freed once libuv has closed both handles and JavaScript has dropped the handle:
+   * three references. */
+  int refs;
   int batch;
   int batches_per_turn;
   int fd;
@@ -66,9 +68,12 @@ typedef struct {
   unsigned char slots[BATCH][SLOT];
 } udp_socket_t;
 
+static void release(udp_socket_t *s) {
+  if (--s->refs == 0) free(s);
+}
+
 static void on_closed(uv_handle_t *handle) {
-  udp_socket_t *s = handle->data;
-  if (--s->open_handles == 0) free(s);
+  release(handle->data);
 }
 
 /* Writes the address as text (inet_ntop, as node:dgram reports it) and returns the port. */
@@ -151,12 +156,15 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   if (!read_batches(s)) uv_idle_start(&s->idle, on_idle);
 }
 
+/* Closes the libuv handles, then the fd. uv_close removes the fd *number* from epoll, so it must
+ * run while the number is still this socket's: done later (when the handle is garbage collected),
+ * it removed whichever descriptor had reused the number since, which then never reported
+ * readiness again (or made libuv abort on its next epoll_ctl MOD). */
 static void stop(napi_env env, udp_socket_t *s) {
   if (s->closed) return;
   s->closed = true;
-  uv_poll_stop(&s->poll);
-  uv_idle_stop(&s->idle);
-  /* libuv must forget the fd before it is closed (it may be reused at once). */
+  uv_close((uv_handle_t *)&s->poll, on_closed);
+  uv_close((uv_handle_t *)&s->idle, on_closed);
   close(s->fd);
   napi_delete_reference(env, s->on_batch);
   s->on_batch = NULL;
@@ -167,8 +175,7 @@ static void finalize_socket(napi_env env, void *data, void *hint) {
   udp_socket_t *s = data;
   stop(env, s);
   napi_async_destroy(env, s->async_context);
-  uv_close((uv_handle_t *)&s->poll, on_closed);
-  uv_close((uv_handle_t *)&s->idle, on_closed);
+  release(s);
 }
 
 static udp_socket_t *unwrap(napi_env env, napi_value value) {
@@ -261,7 +268,7 @@ static napi_value open_js(napi_env env, napi_callback_info info) {
   uv_idle_init(loop, &s->idle);
   s->poll.data = s;
   s->idle.data = s;
-  s->open_handles = 2;
+  s->refs = 3;
   napi_create_reference(env, argv[4], 1, &s->on_batch);
   napi_value resource_name;
   napi_create_string_utf8(env, "eapd.udpBatch", NAPI_AUTO_LENGTH, &resource_name);

@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { UserspaceSctpTransport } from '../../../src/diameter/transport/sctp/userspace/userspace-transport.js';
 import { RawIpSocket } from '../../../src/diameter/transport/sctp/userspace/raw-ip.js';
 import { sealPacket } from '../../../src/diameter/transport/sctp/userspace/packet.js';
@@ -188,5 +190,41 @@ describe('userspace SCTP over loopback', () => {
       `detected after ${elapsed} ms`,
     );
     assert.equal(transport.endpoint.associationCount, 0);
+  });
+});
+
+describe('raw IP socket (raw_ip addon): closing', () => {
+  // Regression: the poll handle of a closed raw socket was closed by the handle's GC finalizer, and
+  // uv_close removes the fd *number* from epoll: a socket that had reused the number since went
+  // deaf (start-up probes one raw socket, closes it, and opens the real one). raw-ip.ts kept every
+  // closed handle reachable as a workaround; the addon now closes the poll handle in close().
+  test('a raw socket opened after another was closed keeps receiving once the old one is garbage collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const sender = RawIpSocket.open(LOOPBACK, () => undefined);
+    try {
+      for (let round = 0; round < 3; round++) {
+        RawIpSocket.open(LOOPBACK, () => undefined).close();
+        const ports: number[] = [];
+        const receiver = RawIpSocket.open(LOOPBACK, (payload) => ports.push(payload.readUInt16BE(2)));
+        try {
+          for (let i = 0; i < 3; i++) {
+            gc();
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          // A lone SCTP packet to an unused port: nobody answers it, every raw socket sees it.
+          const dstPort = 40000 + round;
+          assert.equal(sender.send(packet(40100, dstPort, 0, Buffer.alloc(0)), LOOPBACK), 0);
+          const deadline = Date.now() + 2_000;
+          while (!ports.includes(dstPort) && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 10));
+          assert.ok(ports.includes(dstPort), `round ${round}: the new raw socket still receives`);
+        } finally {
+          receiver.close();
+        }
+      }
+    } finally {
+      sender.close();
+    }
   });
 });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
-import { bindUdpSocket, useNativeUdp } from '../../../src/radius/udp-socket.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { bindUdpSocket, useNativeUdp, type BoundUdpSocket } from '../../../src/radius/udp-socket.js';
 
 for (const udp of ['udp_batch addon', 'node:dgram'] as const) {
   describe(`RADIUS UDP socket (${udp})`, () => {
@@ -107,3 +109,53 @@ for (const udp of ['udp_batch addon', 'node:dgram'] as const) {
     });
   });
 }
+
+describe('RADIUS UDP socket (udp_batch addon): closing', () => {
+  // Regression: a closed socket's libuv poll handle was closed only when its JavaScript handle was
+  // garbage collected, and uv_close removes the fd *number* from epoll. By then a new socket (or
+  // any other descriptor: the bench's Diameter connections) could hold that number, and it went
+  // deaf (the RADIUS generator stalled in a full bench run), or libuv aborted the process on its
+  // next epoll_ctl MOD of that descriptor (the bench died silently in the relay scenario).
+  test(
+    'a socket opened after another was closed keeps receiving once the old one is garbage collected',
+    { timeout: 20_000 },
+    async () => {
+      assert.equal(useNativeUdp(true), true, 'udp_batch.node not built');
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const peer = createSocket('udp4');
+      peer.bind(0, '127.0.0.1');
+      await once(peer, 'listening');
+      const open = (onMessage: () => void): Promise<BoundUdpSocket> =>
+        bindUdpSocket({
+          address: '127.0.0.1',
+          port: 0,
+          ipv6Only: false,
+          onMessage,
+          onError: (error) => assert.fail(error),
+        });
+      try {
+        for (let round = 0; round < 5; round++) {
+          // The old socket's descriptor is freed, and the new one (opened next) usually gets it.
+          await (await open(() => undefined)).close();
+          let received = 0;
+          const socket = await open(() => (received += 1));
+          try {
+            for (let i = 0; i < 3; i++) {
+              gc();
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+            peer.send(Buffer.from([round]), socket.localAddress().port, '127.0.0.1');
+            const deadline = Date.now() + 2_000;
+            while (received === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+            assert.equal(received, 1, `round ${round}: the new socket still receives`);
+          } finally {
+            await socket.close();
+          }
+        }
+      } finally {
+        peer.close();
+      }
+    },
+  );
+});

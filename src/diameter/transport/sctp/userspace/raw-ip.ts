@@ -11,18 +11,6 @@ interface RawIpAddon {
 export type PacketHandler = (payload: Buffer, source: string, destination: string) => void;
 
 /**
- * Handles of closed sockets, kept reachable for the life of the process. The addon's close()
- * closes the file descriptor at once but leaves the libuv poll handle to the handle's GC
- * finalizer, whose uv_close() removes *that fd number* from the event loop's epoll set. By then the
- * number has usually been reused by the next socket (start-up probes one raw socket, closes it and
- * opens the real one: same fd), which silently stops receiving: eapd never answered an INIT.
- * Keeping closed handles alive means the finalizer never runs while the loop is in use; the cost
- * is one small struct per closed socket. The real fix belongs in native/src/raw_ip.c (uv_close in
- * close(), close(fd) in the close callback); this can go once that is done.
- */
-const closedHandles = new Set<object>();
-
-/**
  * An IPv4 raw socket for protocol 132 (needs root or CAP_NET_RAW). It sees every SCTP packet
  * the host receives (to any port): the endpoint keeps only those addressed to its own ports.
  */
@@ -70,6 +58,5 @@ export class RawIpSocket {
     if (this.#closed) return;
     this.#closed = true;
     this.#addon.close(this.#handle);
-    closedHandles.add(this.#handle);
   }
 }
