@@ -3,6 +3,7 @@
 // state does not move. Bounded in entries and in time.
 import { AnswerChunks, NO_CHUNK } from '../util/answer-chunks.js';
 import type { Clock } from '../util/clock.js';
+import { NO_SLOT, SlotBuckets } from '../util/slot-buckets.js';
 
 /** What the cache knows about a request. */
 export type CacheLookup =
@@ -32,12 +33,10 @@ const NONE = -1;
  * experiment with 64 entries instead of 10,000: 93.6 → 86.3 µs per authentication).
  * - Entries are slots of a ring of typed arrays, in `begin()` order (oldest at the tail); expiry
  *   and eviction both pop from the tail.
- * - A table of hash buckets (an Int32Array of at least twice `maxEntries`, indexed by the low bits
- *   of a 32-bit hash of the request; the Request Authenticator is random: RFC 2865 §3) holding the
- *   newest slot of each bucket, the bucket's slots chained; a match compares the whole key (source
- *   address, port, Identifier, Request Authenticator). A Map from hash to slot cost ~1 µs per
- *   request at 10,000 entries: seven lookups, inserts and deletes of a table that misses the CPU
- *   caches.
+ * - Hash buckets over the slots (SlotBuckets) by a 32-bit hash of the request (the Request
+ *   Authenticator is random: RFC 2865 §3); a match compares the whole key (source address, port,
+ *   Identifier, Request Authenticator). A Map from hash to slot cost ~1 µs per request at 10,000
+ *   entries: seven operations on a table that missed the CPU caches.
  * - Source addresses are interned (a few NAS addresses), responses copied into shared chunks.
  *
  * A pending entry (being processed) is kept past its TTL until completed or abandoned: the sweep
@@ -56,8 +55,6 @@ export class ResponseCache {
   readonly #authenticator: Uint8Array;
   readonly #expiresAt: Float64Array;
   readonly #hashOf: Int32Array;
-  /** The next (older) slot in the same bucket. */
-  readonly #nextInBucket: Int32Array;
   readonly #chunkOf: Int32Array;
   readonly #answerAt: Int32Array;
   readonly #answerLength: Int32Array;
@@ -66,9 +63,7 @@ export class ResponseCache {
   #used = 0;
   #live = 0;
 
-  /** Bucket (hash & #bucketMask) → its newest slot, or NONE. */
-  readonly #bucketHead: Int32Array;
-  readonly #bucketMask: number;
+  readonly #buckets: SlotBuckets;
   readonly #addressIds = new Map<string, number>();
   readonly #addressNames: string[] = [];
   readonly #addressRefs: number[] = [];
@@ -88,10 +83,7 @@ export class ResponseCache {
     this.#authenticator = new Uint8Array(n * AUTHENTICATOR_LENGTH);
     this.#expiresAt = new Float64Array(n);
     this.#hashOf = new Int32Array(n);
-    this.#nextInBucket = new Int32Array(n);
-    const buckets = 2 ** Math.ceil(Math.log2(2 * n));
-    this.#bucketHead = new Int32Array(buckets).fill(NONE);
-    this.#bucketMask = buckets - 1;
+    this.#buckets = new SlotBuckets(n);
     this.#chunkOf = new Int32Array(n).fill(NO_CHUNK);
     this.#answerAt = new Int32Array(n);
     this.#answerLength = new Int32Array(n);
@@ -190,8 +182,9 @@ export class ResponseCache {
   #find(address: string, port: number, identifier: number, authenticator: Buffer): number {
     const id = this.#addressIds.get(address);
     if (id === undefined) return NONE;
-    let slot = this.#bucketHead[hashOf(id, port, identifier, authenticator) & this.#bucketMask]!;
-    while (slot !== NONE) {
+    const buckets = this.#buckets;
+    let slot = buckets.first(buckets.bucketOf(hashOf(id, port, identifier, authenticator)));
+    while (slot !== NO_SLOT) {
       if (
         this.#addressOf[slot] === id &&
         this.#port[slot] === port &&
@@ -199,7 +192,7 @@ export class ResponseCache {
         this.#sameAuthenticator(slot, authenticator)
       )
         return slot;
-      slot = this.#nextInBucket[slot]!;
+      slot = buckets.next(slot);
     }
     return NONE;
   }
@@ -212,22 +205,12 @@ export class ResponseCache {
   }
 
   #link(slot: number, hash: number): void {
-    const bucket = hash & this.#bucketMask;
     this.#hashOf[slot] = hash;
-    this.#nextInBucket[slot] = this.#bucketHead[bucket]!;
-    this.#bucketHead[bucket] = slot;
+    this.#buckets.link(slot, this.#buckets.bucketOf(hash));
   }
 
   #unlink(slot: number): void {
-    const bucket = this.#hashOf[slot]! & this.#bucketMask;
-    const next = this.#nextInBucket[slot]!;
-    let previous = this.#bucketHead[bucket]!;
-    if (previous === slot) {
-      this.#bucketHead[bucket] = next;
-      return;
-    }
-    while (this.#nextInBucket[previous] !== slot) previous = this.#nextInBucket[previous]!;
-    this.#nextInBucket[previous] = next;
+    this.#buckets.unlink(slot, this.#buckets.bucketOf(this.#hashOf[slot]!));
   }
 
   /** The slot at the head of the ring (the caller checked there is room). */

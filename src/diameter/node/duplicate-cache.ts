@@ -1,5 +1,6 @@
 import { monotonicClock, type Clock } from '../../util/clock.js';
 import { AnswerChunks, NO_CHUNK } from '../../util/answer-chunks.js';
+import { NO_SLOT, SlotBuckets } from '../../util/slot-buckets.js';
 
 /** RFC 6733 §5.5.4 / notes: keep answers at least 4 minutes (the End-to-End uniqueness window). */
 export const DEFAULT_DUPLICATE_TTL_MS = 240_000;
@@ -43,11 +44,9 @@ const NOT_FOUND = -1;
  * requests per second, 200k entries): each surviving object is copied by the garbage collector,
  * which made the cache the largest share of eapd's GC time and of its latency tail.
  * - Entries are slots of a ring of typed arrays, in `begin()` order (oldest at the tail).
- * - Origin-Hosts are interned to small ids. A table of hash buckets (an Int32Array of at least
- *   twice `maxEntries`, indexed by a hash of host id and End-to-End id) holds each bucket's newest
- *   slot, the bucket's slots chained; a match compares host id and End-to-End id. (One
- *   Map<number, number> per host before: at 100k entries its five operations per request missed
- *   the CPU caches, as the RADIUS response cache's did.)
+ * - Origin-Hosts are interned to small ids; hash buckets over the slots (SlotBuckets) by host id
+ *   and End-to-End id, a match comparing both. (One Map<number, number> per host before: at 100k
+ *   entries its five operations per request missed the CPU caches.)
  * - Answers are copied into shared chunks (AnswerChunks), not kept as one Buffer each.
  *
  * Expiry and oldest-first eviction both pop from the tail: every operation is O(1) amortised, and
@@ -74,12 +73,7 @@ export class DuplicateCache {
   #used = 0;
   #live = 0;
 
-  /** The next (older) slot in the same bucket. */
-  readonly #nextInBucket: Int32Array;
-  /** Bucket → its newest slot, or NOT_FOUND. */
-  readonly #bucketHead: Int32Array;
-  /** 32 − log2(bucket count): a bucket is the hash's top bits. */
-  readonly #bucketShift: number;
+  readonly #buckets: SlotBuckets;
 
   // Origin-Host → id, and each id's live entries (the id is freed with its last entry).
   readonly #hostIds = new Map<string, number>();
@@ -113,10 +107,7 @@ export class DuplicateCache {
     this.#chunkOf = new Int32Array(n).fill(NO_CHUNK);
     this.#answerAt = new Int32Array(n);
     this.#answerLength = new Int32Array(n);
-    this.#nextInBucket = new Int32Array(n);
-    const bits = Math.max(1, Math.ceil(Math.log2(2 * n)));
-    this.#bucketHead = new Int32Array(2 ** bits).fill(NOT_FOUND);
-    this.#bucketShift = 32 - bits;
+    this.#buckets = new SlotBuckets(n);
   }
 
   /** Entries held (pending and answered). */
@@ -199,17 +190,17 @@ export class DuplicateCache {
     const host = this.#hostIds.get(originHost);
     if (host === undefined) return NOT_FOUND;
     const e2e = endToEndId | 0;
-    let slot = this.#bucketHead[this.#bucketOf(host, e2e)]!;
-    while (slot !== NOT_FOUND) {
+    const buckets = this.#buckets;
+    let slot = buckets.first(this.#bucketOf(host, e2e));
+    while (slot !== NO_SLOT) {
       if (this.#endToEnd[slot] === e2e && this.#hostOf[slot] === host) return slot;
-      slot = this.#nextInBucket[slot]!;
+      slot = buckets.next(slot);
     }
     return NOT_FOUND;
   }
 
-  /** The top bits of a multiplicative hash of the pair (End-to-End ids are often sequential). */
   #bucketOf(host: number, e2e: number): number {
-    return Math.imul(e2e ^ Math.imul(host, 0x85ebca6b), 0x9e3779b1) >>> this.#bucketShift;
+    return this.#buckets.bucketOf(e2e ^ Math.imul(host, 0x85ebca6b));
   }
 
   /** A new pending entry at the head of the ring (evicting the tail when the ring is full). */
@@ -226,9 +217,7 @@ export class DuplicateCache {
     }
     this.#hostLive[host]! += 1;
     const e2e = endToEndId | 0;
-    const bucket = this.#bucketOf(host, e2e);
-    this.#nextInBucket[slot] = this.#bucketHead[bucket]!;
-    this.#bucketHead[bucket] = slot;
+    this.#buckets.link(slot, this.#bucketOf(host, e2e));
     this.#hostOf[slot] = host;
     this.#endToEnd[slot] = e2e;
     this.#chunkOf[slot] = NO_CHUNK;
@@ -243,7 +232,7 @@ export class DuplicateCache {
   #kill(slot: number): void {
     const host = this.#hostOf[slot]!;
     if (host === DEAD) return;
-    this.#unlink(slot, this.#bucketOf(host, this.#endToEnd[slot]!));
+    this.#buckets.unlink(slot, this.#bucketOf(host, this.#endToEnd[slot]!));
     if ((this.#hostLive[host]! -= 1) === 0) {
       this.#hostIds.delete(this.#hostNames[host]!);
       this.#freeHostIds.push(host);
@@ -256,17 +245,6 @@ export class DuplicateCache {
     }
     this.#hostOf[slot] = DEAD;
     this.#live -= 1;
-  }
-
-  #unlink(slot: number, bucket: number): void {
-    const next = this.#nextInBucket[slot]!;
-    let previous = this.#bucketHead[bucket]!;
-    if (previous === slot) {
-      this.#bucketHead[bucket] = next;
-      return;
-    }
-    while (this.#nextInBucket[previous] !== slot) previous = this.#nextInBucket[previous]!;
-    this.#nextInBucket[previous] = next;
   }
 
   /** Pops the tail slot; a live entry popped this way is an eviction. */
