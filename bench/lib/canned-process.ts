@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './eapd-server.js';
+import { serverCommand } from './server-command.js';
 
 /** The canned answering server as its own process, pinned like eapd, with its pid for /proc. */
 export async function startCannedProcess(
@@ -9,12 +10,8 @@ export async function startCannedProcess(
 ): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const main = join(repoRoot, 'dist', 'bench', 'canned-server-main.js');
-  const child =
-    cpu === undefined
-      ? spawn(process.execPath, [main, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn('taskset', ['-c', String(cpu), process.execPath, main, String(port)], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
+  const [command, args] = serverCommand(process.execPath, [main, String(port)], cpu);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('listening')) resolve();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { serverCommand } from './server-command.js';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { SERVE_NODE_FLAGS } from '../../src/ops/serve/node-flags.js';
@@ -87,18 +88,12 @@ export async function startEapdServer(o: EapdServerOptions): Promise<EapdServer>
   const main = join(o.repoRoot, 'dist', 'src', 'main.js');
   // eapd as it ships (npm start), then the scenario's own flags (profiling).
   const nodeArgs = [...SERVE_NODE_FLAGS, ...(o.nodeFlags ?? []), main, 'serve'];
-  const child: ChildProcess =
-    o.cpu === undefined
-      ? spawn(process.execPath, nodeArgs, {
-          env,
-          stdio: ['ignore', 'ignore', process.env.BENCH_EAPD_STDERR ? 'inherit' : 'pipe'],
-          cwd: o.dir,
-        })
-      : spawn('taskset', ['-c', String(o.cpu), process.execPath, ...nodeArgs], {
-          env,
-          stdio: ['ignore', 'ignore', process.env.BENCH_EAPD_STDERR ? 'inherit' : 'pipe'],
-          cwd: o.dir,
-        });
+  const [command, args] = serverCommand(process.execPath, nodeArgs, o.cpu);
+  const child: ChildProcess = spawn(command, args, {
+    env,
+    stdio: ['ignore', 'ignore', process.env.BENCH_EAPD_STDERR ? 'inherit' : 'pipe'],
+    cwd: o.dir,
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     if (stderr.length < 4096) stderr += d.toString();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { serverCommand } from './server-command.js';
 
 /** Output kept for error messages and readiness checks: enough for a start-up log. */
 const MAX_KEPT_OUTPUT = 64 * 1024;
@@ -17,7 +18,7 @@ export interface PinnedProcessOptions {
   readonly cwd?: string;
 }
 
-/** A process the bench started (taskset execs the command, so `pid` is the server's own). */
+/** A process the bench started (setpriv and taskset exec the command: `pid` is the server's own). */
 export interface PinnedProcess {
   readonly pid: number;
   /** The output kept so far (the first 64 KiB). */
@@ -33,8 +34,7 @@ export interface PinnedProcess {
  * and waiting for its ready line. Killed if it does not get ready in time.
  */
 export async function startPinnedProcess(o: PinnedProcessOptions): Promise<PinnedProcess> {
-  const [command, args] =
-    o.cpu === undefined ? [o.command, [...o.args]] : ['taskset', ['-c', String(o.cpu), o.command, ...o.args]];
+  const [command, args] = serverCommand(o.command, o.args, o.cpu);
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(o.env === undefined ? {} : { env: { ...(process.env as Record<string, string>), ...o.env } }),
