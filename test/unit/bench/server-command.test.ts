@@ -28,7 +28,11 @@ async function parentWithServer(cpu: number | undefined): Promise<{ parent: numb
 for (const cpu of [undefined, 0]) {
   test(`a server started by the bench ${cpu === undefined ? 'unpinned' : 'pinned'} dies when the bench dies, and its pid is the server's own`, async () => {
     const { parent, server } = await parentWithServer(cpu);
-    assert.equal(readFileSync(`/proc/${server}/comm`, 'utf8').trim(), 'sleep');
+    // setpriv and taskset exec in turn: the pid becomes sleep's own (under load, not at once).
+    const comm = (): string => readFileSync(`/proc/${server}/comm`, 'utf8').trim();
+    const execDeadline = Date.now() + 5_000;
+    while (comm() !== 'sleep' && Date.now() < execDeadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(comm(), 'sleep');
     process.kill(parent, 'SIGKILL');
     const deadline = Date.now() + 3_000;
     while (existsSync(`/proc/${server}`) && Date.now() < deadline)
