@@ -45,7 +45,7 @@ const NOT_FOUND = -1;
  * which made the cache the largest share of eapd's GC time and of its latency tail.
  * - Entries are slots of a ring of typed arrays, in `begin()` order (oldest at the tail).
  * - Origin-Hosts are interned to small ids; hash buckets over the slots (SlotBuckets) by host id
- *   and End-to-End id, a match comparing both. (One Map<number, number> per host before: at 100k
+ *   and End-to-End id, a match comparing both. (One Map<number, number> per host before: at 200k
  *   entries its five operations per request missed the CPU caches.)
  * - Answers are copied into shared chunks (AnswerChunks), not kept as one Buffer each.
  *
