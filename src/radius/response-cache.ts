@@ -3,6 +3,7 @@
 // state does not move. Bounded in entries and in time.
 import { AnswerChunks, NO_CHUNK } from '../util/answer-chunks.js';
 import type { Clock } from '../util/clock.js';
+import { CountedIds } from '../util/counted-ids.js';
 import { NO_SLOT, SlotBuckets } from '../util/slot-buckets.js';
 
 /** What the cache knows about a request. */
@@ -54,7 +55,6 @@ export class ResponseCache {
   readonly #identifier: Uint8Array;
   readonly #authenticator: Uint8Array;
   readonly #expiresAt: Float64Array;
-  readonly #hashOf: Int32Array;
   readonly #chunkOf: Int32Array;
   readonly #answerAt: Int32Array;
   readonly #answerLength: Int32Array;
@@ -64,10 +64,8 @@ export class ResponseCache {
   #live = 0;
 
   readonly #buckets: SlotBuckets;
-  readonly #addressIds = new Map<string, number>();
-  readonly #addressNames: string[] = [];
-  readonly #addressRefs: number[] = [];
-  readonly #freeAddressIds: number[] = [];
+  /** Source address → id, freed with its last entry. */
+  readonly #addresses = new CountedIds();
   readonly #answers = new AnswerChunks();
 
   constructor(options: ResponseCacheOptions) {
@@ -82,7 +80,6 @@ export class ResponseCache {
     this.#identifier = new Uint8Array(n);
     this.#authenticator = new Uint8Array(n * AUTHENTICATOR_LENGTH);
     this.#expiresAt = new Float64Array(n);
-    this.#hashOf = new Int32Array(n);
     this.#buckets = new SlotBuckets(n);
     this.#chunkOf = new Int32Array(n).fill(NO_CHUNK);
     this.#answerAt = new Int32Array(n);
@@ -116,21 +113,14 @@ export class ResponseCache {
     const previous = this.#find(address, port, identifier, authenticator);
     if (previous !== NONE) this.#kill(previous);
     if (this.#used === this.#max) this.#evictTail();
-    let id = this.#addressIds.get(address);
-    if (id === undefined) {
-      id = this.#freeAddressIds.pop() ?? this.#addressNames.length;
-      this.#addressIds.set(address, id);
-      this.#addressNames[id] = address;
-      this.#addressRefs[id] = 0;
-    }
+    const id = this.#addresses.acquire(address);
     const slot = this.#push();
     this.#addressOf[slot] = id;
-    this.#addressRefs[id]! += 1;
     this.#port[slot] = port;
     this.#identifier[slot] = identifier;
     authenticator.copy(this.#authenticator, slot * AUTHENTICATOR_LENGTH, 0, AUTHENTICATOR_LENGTH);
     this.#expiresAt[slot] = now + this.#ttlMs;
-    this.#link(slot, hashOf(id, port, identifier, authenticator));
+    this.#buckets.link(slot, this.#bucketOfSlot(slot));
     this.#live += 1;
   }
 
@@ -180,10 +170,10 @@ export class ResponseCache {
   }
 
   #find(address: string, port: number, identifier: number, authenticator: Buffer): number {
-    const id = this.#addressIds.get(address);
+    const id = this.#addresses.idOf(address);
     if (id === undefined) return NONE;
     const buckets = this.#buckets;
-    let slot = buckets.first(buckets.bucketOf(hashOf(id, port, identifier, authenticator)));
+    let slot = buckets.first(buckets.bucketOf(hashOf(id, port, identifier, authenticator, 0)));
     while (slot !== NO_SLOT) {
       if (
         this.#addressOf[slot] === id &&
@@ -204,13 +194,21 @@ export class ResponseCache {
     return true;
   }
 
-  #link(slot: number, hash: number): void {
-    this.#hashOf[slot] = hash;
-    this.#buckets.link(slot, this.#buckets.bucketOf(hash));
+  /** The bucket of the entry in `slot`, from its stored key. */
+  #bucketOfSlot(slot: number): number {
+    return this.#buckets.bucketOf(
+      hashOf(
+        this.#addressOf[slot]!,
+        this.#port[slot]!,
+        this.#identifier[slot]!,
+        this.#authenticator,
+        slot * AUTHENTICATOR_LENGTH,
+      ),
+    );
   }
 
   #unlink(slot: number): void {
-    this.#buckets.unlink(slot, this.#buckets.bucketOf(this.#hashOf[slot]!));
+    this.#buckets.unlink(slot, this.#bucketOfSlot(slot));
   }
 
   /** The slot at the head of the ring (the caller checked there is room). */
@@ -243,7 +241,7 @@ export class ResponseCache {
       this.#chunkOf[to] = NO_CHUNK;
       this.#addressOf[slot] = NONE;
     }
-    this.#link(to, this.#hashOf[slot]!);
+    this.#buckets.link(to, this.#bucketOfSlot(to));
   }
 
   #evictTail(): void {
@@ -264,19 +262,24 @@ export class ResponseCache {
   #kill(slot: number): void {
     this.#unlink(slot);
     this.#release(slot);
-    const id = this.#addressOf[slot]!;
-    if ((this.#addressRefs[id]! -= 1) === 0) {
-      this.#addressIds.delete(this.#addressNames[id]!);
-      this.#freeAddressIds.push(id);
-    }
+    this.#addresses.release(this.#addressOf[slot]!);
     this.#addressOf[slot] = NONE;
     this.#live -= 1;
   }
 }
 
 /** A 32-bit hash of a request: the Request Authenticator's first octets mixed with the rest. */
-function hashOf(addressId: number, port: number, identifier: number, authenticator: Buffer): number {
+function hashOf(
+  addressId: number,
+  port: number,
+  identifier: number,
+  authenticator: Uint8Array,
+  at: number,
+): number {
   const a =
-    authenticator[0]! | (authenticator[1]! << 8) | (authenticator[2]! << 16) | (authenticator[3]! << 24);
+    authenticator[at]! |
+    (authenticator[at + 1]! << 8) |
+    (authenticator[at + 2]! << 16) |
+    (authenticator[at + 3]! << 24);
   return (a ^ Math.imul(port ^ (identifier << 16), 0x9e3779b1) ^ Math.imul(addressId, 0x85ebca6b)) | 0;
 }

@@ -1,5 +1,6 @@
 import { monotonicClock, type Clock } from '../../util/clock.js';
 import { AnswerChunks, NO_CHUNK } from '../../util/answer-chunks.js';
+import { CountedIds } from '../../util/counted-ids.js';
 import { NO_SLOT, SlotBuckets } from '../../util/slot-buckets.js';
 
 /** RFC 6733 §5.5.4 / notes: keep answers at least 4 minutes (the End-to-End uniqueness window). */
@@ -75,11 +76,8 @@ export class DuplicateCache {
 
   readonly #buckets: SlotBuckets;
 
-  // Origin-Host → id, and each id's live entries (the id is freed with its last entry).
-  readonly #hostIds = new Map<string, number>();
-  readonly #hostLive: number[] = [];
-  readonly #hostNames: string[] = [];
-  readonly #freeHostIds: number[] = [];
+  /** Origin-Host → id, freed with its last entry. */
+  readonly #hosts = new CountedIds();
 
   readonly #answers = new AnswerChunks();
   #bytes = 0;
@@ -187,7 +185,7 @@ export class DuplicateCache {
   }
 
   #find(originHost: string, endToEndId: number): number {
-    const host = this.#hostIds.get(originHost);
+    const host = this.#hosts.idOf(originHost);
     if (host === undefined) return NOT_FOUND;
     const e2e = endToEndId | 0;
     const buckets = this.#buckets;
@@ -208,14 +206,7 @@ export class DuplicateCache {
     if (this.#used === this.#maxEntries) this.#evictTail();
     const slot = (this.#tail + this.#used) % this.#maxEntries;
     this.#used += 1;
-    let host = this.#hostIds.get(originHost);
-    if (host === undefined) {
-      host = this.#freeHostIds.pop() ?? this.#hostLive.length;
-      this.#hostIds.set(originHost, host);
-      this.#hostLive[host] = 0;
-      this.#hostNames[host] = originHost;
-    }
-    this.#hostLive[host]! += 1;
+    const host = this.#hosts.acquire(originHost);
     const e2e = endToEndId | 0;
     this.#buckets.link(slot, this.#bucketOf(host, e2e));
     this.#hostOf[slot] = host;
@@ -233,10 +224,7 @@ export class DuplicateCache {
     const host = this.#hostOf[slot]!;
     if (host === DEAD) return;
     this.#buckets.unlink(slot, this.#bucketOf(host, this.#endToEnd[slot]!));
-    if ((this.#hostLive[host]! -= 1) === 0) {
-      this.#hostIds.delete(this.#hostNames[host]!);
-      this.#freeHostIds.push(host);
-    }
+    this.#hosts.release(host);
     const chunk = this.#chunkOf[slot]!;
     if (chunk !== NO_CHUNK) {
       this.#bytes -= this.#answerLength[slot]!;
