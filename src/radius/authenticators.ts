@@ -10,7 +10,7 @@ import {
 } from './constants.js';
 import { hashScratch, hmacMd5KeyFor, MD5_BLOCK_LENGTH, md5, MD5_LENGTH } from './md5.js';
 import { hmacStateFor, nativeMd5 } from './native-md5.js';
-import type { RadiusPacket } from './packet.js';
+import type { RadiusAttributeView, RadiusPacket } from './packet.js';
 
 /** The HMAC a request's Message-Authenticator is compared with (used within one call only). */
 const expectedMac = Buffer.alloc(MESSAGE_AUTHENTICATOR_LENGTH);
@@ -79,10 +79,8 @@ export function checkRequestMessageAuthenticator(
   packet: RadiusPacket,
   secret: Buffer,
 ): MessageAuthenticatorCheck {
-  const mac = packet.find(RadiusAttr.MessageAuthenticator);
-  if (mac === undefined) return MessageAuthenticatorCheck.Missing;
-  if (mac.value.length !== MESSAGE_AUTHENTICATOR_LENGTH || packet.count(RadiusAttr.MessageAuthenticator) > 1)
-    return MessageAuthenticatorCheck.Malformed;
+  const mac = singleMessageAuthenticator(packet);
+  if (typeof mac === 'string') return mac;
   messageAuthenticatorInto(packet.frame, mac.offset + ATTRIBUTE_HEADER_LENGTH, secret, expectedMac, 0);
   return timingSafeEqual(expectedMac, mac.value)
     ? MessageAuthenticatorCheck.Valid
@@ -138,10 +136,9 @@ export function verifyResponse(
 ): boolean {
   const expected = computeResponseAuthenticator(response.frame, requestAuthenticator, secret);
   if (!timingSafeEqual(expected, response.authenticator)) return false;
-  const macs = response.all(RadiusAttr.MessageAuthenticator);
-  const mac = macs[0];
-  if (mac === undefined) return !requireMessageAuthenticator;
-  if (macs.length > 1 || mac.value.length !== MESSAGE_AUTHENTICATOR_LENGTH) return false;
+  const mac = singleMessageAuthenticator(response);
+  if (mac === MessageAuthenticatorCheck.Missing) return !requireMessageAuthenticator;
+  if (mac === MessageAuthenticatorCheck.Malformed) return false;
   const expectedMac = computeMessageAuthenticator(
     response.frame,
     mac.offset + ATTRIBUTE_HEADER_LENGTH,
@@ -149,4 +146,18 @@ export function verifyResponse(
     requestAuthenticator,
   );
   return timingSafeEqual(expectedMac, mac.value);
+}
+
+/** RFC 3579 §3.2: the packet's one Message-Authenticator of 16 octets, or why there is none. */
+function singleMessageAuthenticator(
+  packet: RadiusPacket,
+):
+  | RadiusAttributeView
+  | typeof MessageAuthenticatorCheck.Missing
+  | typeof MessageAuthenticatorCheck.Malformed {
+  const mac = packet.find(RadiusAttr.MessageAuthenticator);
+  if (mac === undefined) return MessageAuthenticatorCheck.Missing;
+  if (mac.value.length !== MESSAGE_AUTHENTICATOR_LENGTH || packet.count(RadiusAttr.MessageAuthenticator) > 1)
+    return MessageAuthenticatorCheck.Malformed;
+  return mac;
 }
