@@ -188,9 +188,9 @@ export class RadiusLoadGenerator {
     await Promise.all(this.#channels.map((c) => c.socket.close()));
   }
 
-  /** `datagram` is valid only during the call: a matched response is copied. */
+  /** `datagram` is valid only during the call (a view of the socket's batch): it is copied. */
   #onMessage(channel: Channel, datagram: Buffer): void {
-    const parsed = RadiusPacket.parse(datagram);
+    const parsed = RadiusPacket.parse(Buffer.from(datagram));
     if (!parsed.ok) {
       this.#invalidResponses++;
       return;
@@ -203,8 +203,7 @@ export class RadiusLoadGenerator {
       return;
     }
     channel.release(id);
-    const copy = RadiusPacket.parse(Buffer.from(parsed.packet.frame));
-    if (copy.ok) p.resolve({ response: copy.packet, requestAuthenticator: p.requestAuthenticator });
+    p.resolve({ response: parsed.packet, requestAuthenticator: p.requestAuthenticator });
   }
 
   /** RFC 5080 §2.2.1 style: the same datagram again after retransmitMs, `retries` times, then failure. */
