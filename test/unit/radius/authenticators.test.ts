@@ -162,4 +162,37 @@ describe('Message-Authenticator (RFC 3579 §3.2)', () => {
     computeResponseAuthenticator(frame, requestAuthenticator, SECRET).copy(frame, 4);
     assert.equal(verifyResponse(parse(frame), requestAuthenticator, SECRET), false);
   });
+
+  test('verifyResponse rejects a response with a second Message-Authenticator or one of another length', () => {
+    const requestAuthenticator = Buffer.alloc(16, 0x42);
+    const signed = buildResponse({
+      code: RadiusCode.AccessReject,
+      identifier: 4,
+      requestAuthenticator,
+      secret: SECRET,
+      attributes: [],
+    });
+    /** The frame with its Length fixed and both authenticators recomputed: only the rule can reject it. */
+    const resigned = (frame: Buffer): RadiusPacket => {
+      frame.writeUInt16BE(frame.length, 2);
+      if (frame[20] === RadiusAttr.MessageAuthenticator && frame[21] === 18)
+        referenceMac(frame, SECRET, requestAuthenticator).copy(frame, 22);
+      computeResponseAuthenticator(frame, requestAuthenticator, SECRET).copy(frame, 4);
+      return parse(frame);
+    };
+    const twice = Buffer.concat([
+      signed,
+      Buffer.from([RadiusAttr.MessageAuthenticator, 18]),
+      Buffer.alloc(16),
+    ]);
+    assert.equal(verifyResponse(resigned(twice), requestAuthenticator, SECRET), false);
+    const cut = Buffer.concat([
+      signed.subarray(0, 20),
+      Buffer.from([RadiusAttr.MessageAuthenticator, 17]),
+      Buffer.alloc(15),
+    ]);
+    // Not missing (that passes when Message-Authenticator is optional): malformed.
+    assert.equal(verifyResponse(resigned(cut), requestAuthenticator, SECRET, false), false);
+    assert.equal(verifyResponse(resigned(Buffer.from(signed)), requestAuthenticator, SECRET), true);
+  });
 });
